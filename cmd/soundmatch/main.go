@@ -1,0 +1,64 @@
+// Command soundmatch renders Faust synthesizer programs, matches their
+// parameters to target sounds by gradient descent, runs seeded studies of
+// losses × programs, and reports which loss works best for which synth.
+//
+// Each subcommand lives in its own file and registers itself on rootCmd in
+// an init function, so commands can be added without touching this file.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+var rootCmd = &cobra.Command{
+	Use:   "soundmatch",
+	Short: "Differentiable sound matching of Faust synthesizer programs",
+	Long: `soundmatch renders synthesizer programs written in Faust, compares their
+sound with a target through a differentiable loss, and turns the synth's
+knobs by gradient descent until the sound matches. Studies cross several
+programs with several losses over hundreds of seeded trials, score them
+(P-Loss, multi-scale spectral distance, blinded listening tests) and rank
+the losses per synth.`,
+	SilenceUsage:  true,
+	SilenceErrors: true,
+}
+
+// usageError marks an error caused by the user's input (bad flag, bad file,
+// bad program); main exits with status 2 for it.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// userErr wraps err so that main reports it with exit status 2.
+func userErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	return usageError{err}
+}
+
+// userErrf formats a user error (exit status 2).
+func userErrf(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+func main() {
+	rootCmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return userErrf("%s: %v (see 'soundmatch %s --help')", c.CommandPath(), err, c.Name())
+	})
+	err := rootCmd.Execute()
+	if err == nil {
+		return
+	}
+	fmt.Fprintln(os.Stderr, "soundmatch:", err)
+	var ue usageError
+	if errors.As(err, &ue) {
+		os.Exit(2)
+	}
+	os.Exit(1)
+}

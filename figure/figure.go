@@ -1,0 +1,24 @@
+// Package figure draws the pictures soundmatch produces (loss curves,
+// spectrograms, landscapes, violins) with gonum/plot and saves them as PNG
+// or SVG, chosen by the file name's extension.
+package figure
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+)
+
+// Save writes p to path as PNG or SVG (by extension) at w × h.
+func Save(p *plot.Plot, path string, w, h vg.Length) error {
+	ext := strings.ToLower(filepath.Ext(path))
+	switch ext {
+	case ".png", ".svg":
+	default:
+		return fmt.Errorf("%s: unsupported picture format %q (accepted: .png, .svg)", path, ext)
+	}
+	return p.Save(w, h, path)
+}
