@@ -6,8 +6,12 @@ package store
 
 import (
 	"database/sql"
+	"errors"
 	"fmt"
+	"io"
+	"os"
 	"sort"
+	"strconv"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -48,7 +52,39 @@ func Open(path string) (*DB, error) {
 			return nil, fmt.Errorf("%s: not a usable soundmatch database: %v", path, err)
 		}
 	}
+	var version string
+	if err := db.QueryRow(`SELECT value FROM meta WHERE key = 'schema_version'`).Scan(&version); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("%s: not a usable soundmatch database: %v", path, err)
+	}
+	if version != strconv.Itoa(SchemaVersion) {
+		db.Close()
+		return nil, fmt.Errorf("%s: database schema version %s, this soundmatch reads version %d", path, version, SchemaVersion)
+	}
 	return &DB{SQL: db, Path: path}, nil
+}
+
+// sqliteMagic starts every SQLite 3 database file.
+const sqliteMagic = "SQLite format 3\x00"
+
+// OpenExisting opens a database that must already exist: commands that only
+// read a study (status, export, report) use it so that a mistyped path is
+// an error rather than a new empty database.
+func OpenExisting(path string) (*DB, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("%s: no such database", path)
+		}
+		return nil, err
+	}
+	head := make([]byte, len(sqliteMagic))
+	_, err = io.ReadFull(f, head)
+	f.Close()
+	if err != nil || string(head) != sqliteMagic {
+		return nil, fmt.Errorf("%s: not a soundmatch database (not an SQLite file)", path)
+	}
+	return Open(path)
 }
 
 // Close closes the database.
