@@ -95,12 +95,6 @@ type RatingRecord struct {
 	Latest        bool // false for a score that a later submission replaced
 }
 
-// TrialKey names one trial of a study.
-type TrialKey struct {
-	Program, Loss string
-	Trial         int
-}
-
 // ListenSession is the stored draw of a listening test.
 type ListenSession struct {
 	Seed    uint64
@@ -111,7 +105,7 @@ type ListenSession struct {
 // ListenItem is one drawn trial.
 type ListenItem struct {
 	ID int64
-	TrialKey
+	Key
 }
 
 // ListenRater is one rater and the secret that is their login.
@@ -143,14 +137,14 @@ var ErrUnknownPosition = errors.New("no such item for this rater")
 // the other pairs or the order of finished), so it is the same on every
 // machine. The result is sorted by program, loss, trial; duplicates in
 // finished are ignored.
-func DrawListenItems(seed uint64, perPair int, finished []TrialKey) []TrialKey {
+func DrawListenItems(seed uint64, perPair int, finished []Key) []Key {
 	type pair struct{ program, loss string }
 	groups := map[pair][]int{}
 	for _, k := range finished {
 		p := pair{k.Program, k.Loss}
-		groups[p] = append(groups[p], k.Trial)
+		groups[p] = append(groups[p], k.Index)
 	}
-	var out []TrialKey
+	var out []Key
 	for p, trials := range groups {
 		slices.Sort(trials)
 		trials = slices.Compact(trials)
@@ -162,21 +156,21 @@ func DrawListenItems(seed uint64, perPair int, finished []TrialKey) []TrialKey {
 			trials[i], trials[j] = trials[j], trials[i]
 		}
 		for _, t := range trials[:n] {
-			out = append(out, TrialKey{p.program, p.loss, t})
+			out = append(out, Key{Program: p.program, Loss: p.loss, Index: t})
 		}
 	}
-	slices.SortFunc(out, compareTrialKeys)
+	slices.SortFunc(out, compareKeys)
 	return out
 }
 
-func compareTrialKeys(a, b TrialKey) int {
+func compareKeys(a, b Key) int {
 	if c := strings.Compare(a.Program, b.Program); c != 0 {
 		return c
 	}
 	if c := strings.Compare(a.Loss, b.Loss); c != 0 {
 		return c
 	}
-	return a.Trial - b.Trial
+	return a.Index - b.Index
 }
 
 // streamID derives the second PCG word from a purpose and names, so each
@@ -193,7 +187,7 @@ func streamID(parts ...string) uint64 {
 // CreateListenSession stores a new listening test with the given items. It
 // fails if the database already has one: the draw is fixed for the life of
 // the study so that every rater hears the same items.
-func (d *DB) CreateListenSession(ctx context.Context, seed uint64, perPair int, items []TrialKey) error {
+func (d *DB) CreateListenSession(ctx context.Context, seed uint64, perPair int, items []Key) error {
 	if perPair < 1 {
 		return fmt.Errorf("per-pair count %d: must be at least 1", perPair)
 	}
@@ -216,8 +210,8 @@ func (d *DB) CreateListenSession(ctx context.Context, seed uint64, perPair int, 
 	}
 	defer stmt.Close()
 	for _, it := range items {
-		if _, err := stmt.ExecContext(ctx, it.Program, it.Loss, it.Trial); err != nil {
-			return fmt.Errorf("%s: storing listening item %s/%s/%d: %v", d.Path, it.Program, it.Loss, it.Trial, err)
+		if _, err := stmt.ExecContext(ctx, it.Program, it.Loss, it.Index); err != nil {
+			return fmt.Errorf("%s: storing listening item %s: %v", d.Path, it, err)
 		}
 	}
 	return tx.Commit()
@@ -242,7 +236,7 @@ func (d *DB) ListenSession(ctx context.Context) (*ListenSession, error) {
 	defer rows.Close()
 	for rows.Next() {
 		var it ListenItem
-		if err := rows.Scan(&it.ID, &it.Program, &it.Loss, &it.Trial); err != nil {
+		if err := rows.Scan(&it.ID, &it.Program, &it.Loss, &it.Index); err != nil {
 			return nil, err
 		}
 		s.Items = append(s.Items, it)
@@ -381,7 +375,7 @@ ORDER BY o.position`, rater)
 	var out []ListenPosition
 	for rows.Next() {
 		var p ListenPosition
-		if err := rows.Scan(&p.Position, &p.Item.ID, &p.Item.Program, &p.Item.Loss, &p.Item.Trial, &p.Score); err != nil {
+		if err := rows.Scan(&p.Position, &p.Item.ID, &p.Item.Program, &p.Item.Loss, &p.Item.Index, &p.Score); err != nil {
 			return nil, err
 		}
 		out = append(out, p)
