@@ -7,8 +7,125 @@
 // constant factor and no tape.
 package synth
 
+import (
+	"embed"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/soundmatch/soundmatch/synth/reference"
+)
+
 // Param is one slider of a program: hslider/vslider/nentry(label, init, min, max, step).
 type Param struct {
 	Name                 string
 	Init, Min, Max, Step float64
+}
+
+//go:embed programs/*.dsp
+var programFS embed.FS
+
+// Builtins returns the names of the built-in programs, sorted.
+func Builtins() []string {
+	return []string{"add-sinesaw", "bp-noise", "noise-am", "sinesaw-am"}
+}
+
+// BuiltinSource returns the Faust source of a built-in program.
+func BuiltinSource(name string) ([]byte, bool) {
+	if !slices.Contains(Builtins(), name) {
+		return nil, false
+	}
+	b, err := programFS.ReadFile("programs/" + name + ".dsp")
+	if err != nil {
+		panic("synth: built-in program missing from the binary: " + name)
+	}
+	return b, true
+}
+
+// Load compiles a built-in program (by name, see Builtins) or a Faust file
+// (a path ending in .dsp) for the given sample rate.
+func Load(nameOrPath string, sampleRate float64) (*Program, error) {
+	if src, ok := BuiltinSource(nameOrPath); ok {
+		return compileBuiltin(nameOrPath, src, sampleRate)
+	}
+	if !strings.HasSuffix(nameOrPath, ".dsp") {
+		return nil, fmt.Errorf("unknown program %q: want a built-in (%s) or a .dsp file", nameOrPath, strings.Join(Builtins(), ", "))
+	}
+	src, err := os.ReadFile(nameOrPath)
+	if err != nil {
+		return nil, err
+	}
+	return Compile(nameOrPath, src, sampleRate)
+}
+
+// Program is a compiled synthesizer program. Render is not safe for
+// concurrent use; Clone gives each goroutine its own buffers.
+type Program struct {
+	name   string
+	params []Param
+	sr     float64
+
+	ref string // interim: built-in rendered by the reference loops
+}
+
+// Name returns the program's name: the built-in name, or the file name
+// without directory and .dsp extension.
+func (p *Program) Name() string { return p.name }
+
+// Params returns the program's sliders in declaration order. The caller
+// must not modify the returned slice.
+func (p *Program) Params() []Param { return p.params }
+
+// SampleRate returns the sample rate the program was compiled for.
+func (p *Program) SampleRate() float64 { return p.sr }
+
+// Clone returns a Program sharing p's compiled code with its own work
+// buffers, for use in another goroutine.
+func (p *Program) Clone() *Program {
+	q := *p
+	return &q
+}
+
+// Render renders len(out) samples from zero state with the raw slider
+// values (in Params order; not clamped, not snapped to the step). When jac
+// is non-nil, jac[k][n] receives ∂out[n]/∂values[k]; jac must then have
+// one row per parameter, each at least len(out) long. Render panics on
+// wrong lengths (programmer misuse) and allocates nothing.
+func (p *Program) Render(values, out []float64, jac [][]float64) {
+	if len(values) != len(p.params) {
+		panic(fmt.Sprintf("synth: %s: %d values for %d parameters", p.name, len(values), len(p.params)))
+	}
+	if jac != nil {
+		if len(jac) != len(p.params) {
+			panic(fmt.Sprintf("synth: %s: jacobian has %d rows for %d parameters", p.name, len(jac), len(p.params)))
+		}
+		for _, row := range jac {
+			if len(row) < len(out) {
+				panic("synth: jacobian row shorter than out")
+			}
+		}
+	}
+	reference.Render(p.ref, p.sr, values, out, jac)
+}
+
+// Compile compiles Faust source; filename is used in error messages
+// ("file:line:col: message") and for the program's name.
+func Compile(filename string, src []byte, sampleRate float64) (*Program, error) {
+	return nil, fmt.Errorf("%s: the Faust front end is not available in this build yet", filename)
+}
+
+func compileBuiltin(name string, src []byte, sampleRate float64) (*Program, error) {
+	params := map[string][]Param{
+		"bp-noise":    {{"lp_cut", 900, 50, 1000, 1}, {"hp_cut", 100, 1, 120, 1}},
+		"add-sinesaw": {{"saw_freq", 800, 20, 1000, 1}, {"sine_freq", 300, 20, 1000, 1}},
+		"noise-am":    {{"amp", 0.5, 0, 5, 0.01}, {"modulator", 0.5, 0, 4, 0.01}},
+		"sinesaw-am":  {{"carrier", 100, 20, 1000, 1}, {"amp", 6, 1, 20, 1}},
+	}[name]
+	return &Program{name: name, params: params, sr: sampleRate, ref: name}, nil
+}
+
+func programName(filename string) string {
+	return strings.TrimSuffix(filepath.Base(filename), ".dsp")
 }
