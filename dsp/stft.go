@@ -1,0 +1,195 @@
+package dsp
+
+import (
+	"fmt"
+	"math"
+)
+
+// STFTConfig describes a magnitude short-time Fourier transform.
+//
+// Framing: after optional centring (reflect padding of NFFT/2 samples on
+// each side, numpy's "reflect" mode, which does not repeat the edge
+// sample), frame f covers the padded samples starting at f·Hop and is
+// F = max(len(Window), NFFT) samples long; there are
+// 1 + ⌊(padded length − F)/Hop⌋ frames (a last partial frame is dropped).
+// Each frame is multiplied by the window, then
+//   - if the window is longer than NFFT, cropped to its first NFFT samples
+//     (the convention of METHOD §4: a 600-sample window, a 512-point FFT);
+//   - if it is shorter, the window is zero-padded on both sides to NFFT,
+//     centred, with ⌊(NFFT − len(Window))/2⌋ zeros on the left (the
+//     torch.stft and librosa convention).
+//
+// The magnitude of bin k is √max(|X[k]|², PowerFloor), divided by
+// √Σw² over the whole window when Normalize is set.
+type STFTConfig struct {
+	NFFT       int       // transform length; NFFT/2+1 bins
+	Window     []float64 // window; nil means the symmetric Hann window of NFFT samples
+	Hop        int       // samples between frame starts
+	Center     bool      // reflect-pad NFFT/2 samples on each side
+	Normalize  bool      // divide by √Σw²
+	PowerFloor float64   // lower bound of |X|² inside the square root (0: none)
+}
+
+// STFT is a plan for the magnitude STFT of signals of one length, and for
+// its adjoint. Forward caches the phases of the last transform; Adjoint
+// differentiates the magnitude at that point.
+type STFT struct {
+	cfg    STFTConfig
+	n      int       // signal length
+	pad    int       // centre padding on each side
+	flen   int       // frame length max(len(w), NFFT)
+	frames int       // number of frames
+	bins   int       // NFFT/2 + 1
+	w      []float64 // effective window, NFFT samples (scaled, zero-padded or cropped)
+	fft    *FFT
+	xp     []float64    // padded signal (or its gradient)
+	spec   []complex128 // one frame's spectrum, then its gradient
+	phase  []complex128 // X/|X| of every bin of the last Forward (0 below the floor)
+}
+
+// NewSTFT returns a plan for signals of n samples. It returns an error
+// if the configuration is invalid or n is too short for one frame (or,
+// when centring, for reflect padding).
+func NewSTFT(cfg STFTConfig, n int) (*STFT, error) {
+	if cfg.NFFT < 1 {
+		return nil, fmt.Errorf("stft: n_fft %d: want at least 1", cfg.NFFT)
+	}
+	if cfg.Hop < 1 {
+		return nil, fmt.Errorf("stft: hop %d: want at least 1", cfg.Hop)
+	}
+	if cfg.Window == nil {
+		cfg.Window = Hann(cfg.NFFT)
+	}
+	if len(cfg.Window) == 0 {
+		return nil, fmt.Errorf("stft: empty window")
+	}
+	if cfg.PowerFloor < 0 || math.IsNaN(cfg.PowerFloor) {
+		return nil, fmt.Errorf("stft: power floor %g: want ≥ 0", cfg.PowerFloor)
+	}
+	s := &STFT{cfg: cfg, n: n, bins: cfg.NFFT/2 + 1}
+	if cfg.Center {
+		s.pad = cfg.NFFT / 2
+		if s.pad >= n {
+			return nil, fmt.Errorf("stft: signal of %d samples is too short for reflect padding of %d", n, s.pad)
+		}
+	}
+	wl := len(cfg.Window)
+	s.flen = max(wl, cfg.NFFT)
+	padded := n + 2*s.pad
+	if padded < s.flen {
+		return nil, fmt.Errorf("stft: signal of %d samples is shorter than one frame (%d)", n, s.flen)
+	}
+	s.frames = 1 + (padded-s.flen)/cfg.Hop
+	scale := 1.0
+	if cfg.Normalize {
+		e := 0.0
+		for _, v := range cfg.Window {
+			e += v * v
+		}
+		if e == 0 {
+			return nil, fmt.Errorf("stft: cannot normalize by an all-zero window")
+		}
+		scale = 1 / math.Sqrt(e)
+	}
+	s.w = make([]float64, cfg.NFFT)
+	if wl >= cfg.NFFT {
+		for i := range s.w {
+			s.w[i] = cfg.Window[i] * scale
+		}
+	} else {
+		off := (cfg.NFFT - wl) / 2
+		for i, v := range cfg.Window {
+			s.w[off+i] = v * scale
+		}
+	}
+	s.fft = NewFFT(cfg.NFFT)
+	if s.pad > 0 {
+		s.xp = make([]float64, padded)
+	}
+	s.spec = make([]complex128, s.bins)
+	s.phase = make([]complex128, s.frames*s.bins)
+	return s, nil
+}
+
+// Len returns the signal length the plan accepts.
+func (s *STFT) Len() int { return s.n }
+
+// Frames returns the number of frames.
+func (s *STFT) Frames() int { return s.frames }
+
+// Bins returns the number of one-sided frequency bins, NFFT/2+1.
+func (s *STFT) Bins() int { return s.bins }
+
+// Forward writes the magnitude spectrogram of x into dst, frame-major:
+// dst[f·Bins()+k] is bin k of frame f. It panics if len(x) != Len() or
+// len(dst) != Frames()·Bins().
+func (s *STFT) Forward(dst, x []float64) {
+	if len(x) != s.n || len(dst) != s.frames*s.bins {
+		panic("dsp: STFT length mismatch")
+	}
+	xp := x
+	if s.pad > 0 {
+		xp = s.xp
+		p, n := s.pad, s.n
+		copy(xp[p:p+n], x)
+		for j := 0; j < p; j++ {
+			xp[j] = x[p-j]
+			xp[p+n+j] = x[n-2-j]
+		}
+	}
+	nfft, hop, bins := s.cfg.NFFT, s.cfg.Hop, s.bins
+	floor := s.cfg.PowerFloor
+	spec := s.spec
+	for f := 0; f < s.frames; f++ {
+		s.fft.forward(spec, xp[f*hop:f*hop+nfft], s.w)
+		row := dst[f*bins : (f+1)*bins]
+		ph := s.phase[f*bins : (f+1)*bins]
+		for k, v := range spec {
+			re, im := real(v), imag(v)
+			p := re*re + im*im
+			if p > floor {
+				m := math.Sqrt(p)
+				row[k] = m
+				inv := 1 / m
+				ph[k] = complex(re*inv, im*inv)
+			} else {
+				row[k] = math.Sqrt(floor)
+				ph[k] = 0
+			}
+		}
+	}
+}
+
+// Adjoint writes into dst the gradient with respect to x of
+// Σ grad[i]·S[i], where S is the magnitude spectrogram computed by the
+// last call to Forward (the adjoint of the Jacobian of Forward at that x).
+// Where |X|² ≤ PowerFloor the magnitude is constant and contributes no
+// gradient. It panics on length mismatch.
+func (s *STFT) Adjoint(dst, grad []float64) {
+	if len(dst) != s.n || len(grad) != s.frames*s.bins {
+		panic("dsp: STFT length mismatch")
+	}
+	gp := dst
+	if s.pad > 0 {
+		gp = s.xp
+	}
+	clear(gp)
+	nfft, hop, bins := s.cfg.NFFT, s.cfg.Hop, s.bins
+	spec := s.spec
+	for f := 0; f < s.frames; f++ {
+		row := grad[f*bins : (f+1)*bins]
+		ph := s.phase[f*bins : (f+1)*bins]
+		for k, g := range row {
+			spec[k] = complex(g*real(ph[k]), g*imag(ph[k]))
+		}
+		s.fft.adjointAdd(gp[f*hop:f*hop+nfft], spec, s.w)
+	}
+	if s.pad > 0 {
+		p, n := s.pad, s.n
+		copy(dst, gp[p:p+n])
+		for j := 0; j < p; j++ {
+			dst[p-j] += gp[j]
+			dst[n-2-j] += gp[p+n+j]
+		}
+	}
+}
