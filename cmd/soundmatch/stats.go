@@ -114,18 +114,18 @@ only its two ends.`,
 	rootCmd.AddCommand(statsCmd)
 }
 
-// csvColumns is a CSV file read as named columns; cells[i][r] is row r of
+// statsCSV is a CSV file read as named columns; cells[i][r] is row r of
 // column i, with present[i][r] false for an empty cell.
-type csvColumns struct {
+type statsCSV struct {
 	path    string
 	names   []string
 	cells   [][]float64
 	present [][]bool
 }
 
-// readColumns reads FILE.csv: a header of unique names, then numeric cells.
+// readStatsCSV reads FILE.csv: a header of unique names, then numeric cells.
 // Errors name the file, the line and the column.
-func readColumns(path string) (*csvColumns, error) {
+func readStatsCSV(path string) (*statsCSV, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
@@ -142,9 +142,9 @@ func readColumns(path string) (*csvColumns, error) {
 		return nil, fmt.Errorf("%s: empty file (need a header row of group names, then one row per observation)", path)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, csvErr(err))
+		return nil, fmt.Errorf("%s: %v", path, statsCSVErr(err))
 	}
-	c := &csvColumns{path: path}
+	c := &statsCSV{path: path}
 	for i, h := range header {
 		h = strings.TrimSpace(h)
 		if i == 0 {
@@ -166,7 +166,7 @@ func readColumns(path string) (*csvColumns, error) {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%s: %v", path, csvErr(err))
+			return nil, fmt.Errorf("%s: %v", path, statsCSVErr(err))
 		}
 		line, _ := r.FieldPos(0)
 		if len(rec) > len(header) {
@@ -197,7 +197,7 @@ func readColumns(path string) (*csvColumns, error) {
 	return c, nil
 }
 
-func csvErr(err error) error {
+func statsCSVErr(err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
 		return fmt.Errorf("line %d: %v", pe.Line, pe.Err)
@@ -206,7 +206,7 @@ func csvErr(err error) error {
 }
 
 // groups returns each column's non-empty values; a column with none is an error.
-func (c *csvColumns) groups() ([][]float64, error) {
+func (c *statsCSV) groups() ([][]float64, error) {
 	if len(c.names) < 2 {
 		return nil, fmt.Errorf("%s: %d column(s); need at least 2 groups, one per column", c.path, len(c.names))
 	}
@@ -224,7 +224,7 @@ func (c *csvColumns) groups() ([][]float64, error) {
 	return out, nil
 }
 
-func printJSON(cmd *cobra.Command, v any) error {
+func statsPrintJSON(cmd *cobra.Command, v any) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -233,10 +233,10 @@ func printJSON(cmd *cobra.Command, v any) error {
 	return err
 }
 
-// jsonFloat writes NaN and ±Inf as JSON null rather than failing.
-type jsonFloat float64
+// statsFloat writes NaN and ±Inf as JSON null rather than failing.
+type statsFloat float64
 
-func (f jsonFloat) MarshalJSON() ([]byte, error) {
+func (f statsFloat) MarshalJSON() ([]byte, error) {
 	x := float64(f)
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return []byte("null"), nil
@@ -245,7 +245,7 @@ func (f jsonFloat) MarshalJSON() ([]byte, error) {
 }
 
 func runKruskal(cmd *cobra.Command, args []string) error {
-	c, err := readColumns(args[0])
+	c, err := readStatsCSV(args[0])
 	if err != nil {
 		return userErr(err)
 	}
@@ -258,11 +258,11 @@ func runKruskal(cmd *cobra.Command, args []string) error {
 		return userErrf("%s: %v", c.path, err)
 	}
 	if statsJSON {
-		return printJSON(cmd, struct {
-			H  jsonFloat `json:"H"`
-			P  jsonFloat `json:"p"`
+		return statsPrintJSON(cmd, struct {
+			H  statsFloat `json:"H"`
+			P  statsFloat `json:"p"`
 			DF int       `json:"df"`
-		}{jsonFloat(kw.H), jsonFloat(kw.P), kw.DF})
+		}{statsFloat(kw.H), statsFloat(kw.P), kw.DF})
 	}
 	var pooled []float64
 	for _, x := range g {
@@ -278,7 +278,7 @@ func runKruskal(cmd *cobra.Command, args []string) error {
 			rs += r
 		}
 		off += len(x)
-		fmt.Fprintf(w, "%s\t%d\t%.6g\t%.2f\t\n", c.names[i], len(x), medianOf(x), rs/float64(len(x)))
+		fmt.Fprintf(w, "%s\t%d\t%.6g\t%.2f\t\n", c.names[i], len(x), statsMedian(x), rs/float64(len(x)))
 	}
 	w.Flush()
 	fmt.Fprintf(cmd.OutOrStdout(), "\nKruskal-Wallis H = %.6g, df = %d, p = %.4g: %s at alpha = 0.05\n",
@@ -286,7 +286,7 @@ func runKruskal(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
-func medianOf(x []float64) float64 {
+func statsMedian(x []float64) float64 {
 	s := slices.Sorted(slices.Values(x))
 	if len(s)%2 == 1 {
 		return s[len(s)/2]
@@ -295,7 +295,7 @@ func medianOf(x []float64) float64 {
 }
 
 func runSpearman(cmd *cobra.Command, args []string) error {
-	c, err := readColumns(args[0])
+	c, err := readStatsCSV(args[0])
 	if err != nil {
 		return userErr(err)
 	}
@@ -318,11 +318,11 @@ func runSpearman(cmd *cobra.Command, args []string) error {
 		return userErrf("%s: %v", c.path, err)
 	}
 	if statsJSON {
-		return printJSON(cmd, struct {
-			Rho jsonFloat `json:"rho"`
-			P   jsonFloat `json:"p"`
+		return statsPrintJSON(cmd, struct {
+			Rho statsFloat `json:"rho"`
+			P   statsFloat `json:"p"`
 			N   int       `json:"n"`
-		}{jsonFloat(res.Rho), jsonFloat(res.P), res.N})
+		}{statsFloat(res.Rho), statsFloat(res.P), res.N})
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "Spearman rho(%s, %s) = %.6g, p = %.4g (two-sided), n = %d\n",
 		c.names[0], c.names[1], res.Rho, res.P, res.N)
@@ -338,7 +338,7 @@ func runSK(cmd *cobra.Command, args []string, v stats.SKVersion) error {
 	default:
 		return userErrf("--branch %q: accepted values are development and master", statsBranch)
 	}
-	c, err := readColumns(args[0])
+	c, err := readStatsCSV(args[0])
 	if err != nil {
 		return userErr(err)
 	}
@@ -355,7 +355,7 @@ func runSK(cmd *cobra.Command, args []string, v stats.SKVersion) error {
 		for i, r := range ranks {
 			m[c.names[i]] = r
 		}
-		return printJSON(cmd, map[string]any{"ranks": m})
+		return statsPrintJSON(cmd, map[string]any{"ranks": m})
 	}
 	centre, label := "median", "np"
 	if v == stats.Parametric {
@@ -369,7 +369,7 @@ func runSK(cmd *cobra.Command, args []string, v stats.SKVersion) error {
 	w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
 	fmt.Fprintf(w, "rank\tgroup\tn\t%s\n", centre)
 	for _, i := range order {
-		x := medianOf(g[i])
+		x := statsMedian(g[i])
 		if v == stats.Parametric {
 			s := 0.0
 			for _, y := range g[i] {
