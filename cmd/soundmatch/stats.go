@@ -261,7 +261,7 @@ func runKruskal(cmd *cobra.Command, args []string) error {
 		return statsPrintJSON(cmd, struct {
 			H  statsFloat `json:"H"`
 			P  statsFloat `json:"p"`
-			DF int       `json:"df"`
+			DF int        `json:"df"`
 		}{statsFloat(kw.H), statsFloat(kw.P), kw.DF})
 	}
 	var pooled []float64
@@ -321,7 +321,7 @@ func runSpearman(cmd *cobra.Command, args []string) error {
 		return statsPrintJSON(cmd, struct {
 			Rho statsFloat `json:"rho"`
 			P   statsFloat `json:"p"`
-			N   int       `json:"n"`
+			N   int        `json:"n"`
 		}{statsFloat(res.Rho), statsFloat(res.P), res.N})
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "Spearman rho(%s, %s) = %.6g, p = %.4g (two-sided), n = %d\n",
