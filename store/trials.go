@@ -127,6 +127,10 @@ type Filter struct {
 	Trajectory bool
 }
 
+// ErrDuplicate is returned (wrapped) by InsertTrial for a trial the
+// database already holds.
+var ErrDuplicate = errors.New("trial already stored")
+
 // ErrNoConfig is returned by Config for a database no study has written to.
 var ErrNoConfig = errors.New("no study config")
 
@@ -226,6 +230,9 @@ func (d *DB) InsertTrial(ctx context.Context, t *Trial) error {
 	}
 	defer tx.Rollback()
 	if _, err := tx.ExecContext(ctx, insertTrialSQL, args...); err != nil {
+		if strings.Contains(err.Error(), "UNIQUE constraint failed") {
+			return fmt.Errorf("%s: trial %s: %w", d.Path, t.Key(), ErrDuplicate)
+		}
 		return d.wrap("storing trial "+t.Key().String(), err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -268,6 +275,24 @@ func nullable(x float64) any {
 		return nil
 	}
 	return x
+}
+
+// Meta returns a value of the meta table (ok false when unset).
+func (d *DB) Meta(ctx context.Context, key string) (value string, ok bool, err error) {
+	err = d.SQL.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, key).Scan(&value)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, d.wrap("reading "+key, err)
+	}
+	return value, true, nil
+}
+
+// SetMeta sets a value of the meta table.
+func (d *DB) SetMeta(ctx context.Context, key, value string) error {
+	_, err := d.SQL.ExecContext(ctx, `INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value)
+	return d.wrap("writing "+key, err)
 }
 
 // Done returns the keys of every trial stored, whatever its status.
