@@ -20,6 +20,8 @@ import (
 	"strings"
 
 	"github.com/pelletier/go-toml/v2"
+
+	"github.com/soundmatch/soundmatch/synth"
 )
 
 // Config is a study: which programs and losses, how many trials, and how
@@ -51,8 +53,9 @@ type Program struct {
 	// Name identifies the program in the records (and in trial seeds): a
 	// built-in's name, or a .dsp file's base name without extension.
 	Name string `toml:"name"`
-	// Source is "builtin", or "sha256:<hex>" of a .dsp file's contents, so
-	// a changed file makes another study. Filled in by Load.
+	// Source fingerprints the program's Faust text: "builtin:sha256:<hex>"
+	// or "sha256:<hex>" of a .dsp file, so a changed program makes another
+	// study.
 	Source string `toml:"source"`
 	// Path is where a .dsp program was read from. It is not part of the
 	// canonical text: shards on different machines may keep it elsewhere.
@@ -107,8 +110,12 @@ func Paper() *Config {
 		Optimizer:  Optimizer{Name: "rmsprop", LR: 0.045},
 		Evaluation: Evaluation{ListenTrials: 40, Bootstrap: 1000, Alpha: 0.05, ScottKnott: "np", Seed: 1},
 	}
-	for _, p := range Builtins {
-		c.Programs = append(c.Programs, Program{Name: p, Source: "builtin"})
+	for _, name := range Builtins {
+		p, err := builtinRef(name)
+		if err != nil {
+			panic("study: the paper's program is not built in: " + name)
+		}
+		c.Programs = append(c.Programs, p)
 	}
 	for _, l := range PaperLosses {
 		c.Losses = append(c.Losses, Loss{Label: l, Name: l})
@@ -323,10 +330,7 @@ func settingText(v any) (string, error) {
 // paths are taken from dir). A .dsp file is read to fingerprint it.
 func ProgramRef(nameOrPath, dir string) (Program, error) {
 	if !strings.HasSuffix(nameOrPath, ".dsp") {
-		if nameOrPath == "" || strings.ContainsAny(nameOrPath, "/\\") {
-			return Program{}, fmt.Errorf("%q is neither a built-in program name nor a .dsp file", nameOrPath)
-		}
-		return Program{Name: nameOrPath, Source: "builtin"}, nil
+		return builtinRef(nameOrPath)
 	}
 	path := nameOrPath
 	if !filepath.IsAbs(path) && dir != "" {
@@ -342,6 +346,18 @@ func ProgramRef(nameOrPath, dir string) (Program, error) {
 		Source: "sha256:" + hex.EncodeToString(sum[:]),
 		Path:   path,
 	}, nil
+}
+
+// builtinRef fingerprints a built-in program by its embedded source, so a
+// database made by a build with another version of the program is another
+// study.
+func builtinRef(name string) (Program, error) {
+	src, ok := synth.BuiltinSource(name)
+	if !ok {
+		return Program{}, fmt.Errorf("unknown program %q: want a built-in (%s) or a .dsp file", name, strings.Join(synth.Builtins(), ", "))
+	}
+	sum := sha256.Sum256(src)
+	return Program{Name: name, Source: "builtin:sha256:" + hex.EncodeToString(sum[:])}, nil
 }
 
 // Validate checks the config for values no study can use.

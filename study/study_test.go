@@ -20,7 +20,7 @@ const tinyConfig = `
 seed = 7
 trials = 6
 iterations = 5
-programs = ["osc", "noise"]
+programs = ["noise-am", "bp-noise"]
 [[losses]]
 name = "fake-a"
 [[losses]]
@@ -256,7 +256,7 @@ func TestFailedTrialsRecorded(t *testing.T) {
 	db := openDB(t, t.TempDir(), "s.db")
 	r := &fakeRunner{cfg: cfg,
 		nan:  func(tk Task) bool { return tk.Index == 2 && tk.Loss.Label == "fake-a" },
-		fail: func(tk Task) bool { return tk.Index == 4 && tk.Program.Name == "noise" && tk.Loss.Label == "fake-b" },
+		fail: func(tk Task) bool { return tk.Index == 4 && tk.Program.Name == "bp-noise" && tk.Loss.Label == "fake-b" },
 	}
 	sum := run(t, db, cfg, Options{Workers: 2, Runner: r})
 	if sum.Ran != 36 || sum.Failed != 3 {
@@ -271,9 +271,9 @@ func TestFailedTrialsRecorded(t *testing.T) {
 		reasons[tr.Key().String()] = tr.Reason
 	}
 	want := map[string]string{
-		"noise/fake-a/2": "final loss is NaN",
-		"osc/fake-a/2":   "final loss is NaN",
-		"noise/fake-b/4": "synthesizer exploded at trial 4",
+		"bp-noise/fake-a/2": "final loss is NaN",
+		"osc/fake-a/2":      "final loss is NaN",
+		"bp-noise/fake-b/4": "synthesizer exploded at trial 4",
 	}
 	if !reflect.DeepEqual(reasons, want) {
 		t.Errorf("failed trials %v, want %v", reasons, want)
@@ -282,7 +282,7 @@ func TestFailedTrialsRecorded(t *testing.T) {
 	if _, err := ExportCSV(ctx, db, &buf); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(buf.String(), "noise,fake-a,2,") || !strings.Contains(buf.String(), ",failed,final loss is NaN,5,,") {
+	if !strings.Contains(buf.String(), "bp-noise,fake-a,2,") || !strings.Contains(buf.String(), ",failed,final loss is NaN,5,,") {
 		t.Errorf("failed trial not exported with empty loss:\n%s", buf.String())
 	}
 }
@@ -332,10 +332,10 @@ func TestMergeRefusesDisagreeingDuplicates(t *testing.T) {
 	// Same config, but a runner that computes something else for one trial
 	// (as a different build of the maths would).
 	b := openDB(t, dir, "b.db")
-	run(t, b, cfg, Options{Workers: 2, Runner: &fakeRunner{cfg: cfg, nan: func(tk Task) bool { return tk.Index == 3 && tk.Program.Name == "osc" && tk.Loss.Label == "fake-c" }}})
+	run(t, b, cfg, Options{Workers: 2, Runner: &fakeRunner{cfg: cfg, nan: func(tk Task) bool { return tk.Index == 3 && tk.Program.Name == "noise-am" && tk.Loss.Label == "fake-c" }}})
 	out := openDB(t, dir, "out.db")
 	_, err := Merge(context.Background(), out, []string{filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")})
-	if err == nil || !strings.Contains(err.Error(), "osc/fake-c/3") {
+	if err == nil || !strings.Contains(err.Error(), "noise-am/fake-c/3") {
 		t.Fatalf("merge with a disagreeing duplicate: err = %v", err)
 	}
 	if got, want := exportNoTiming(t, out), exportNoTiming(t, a); got != want {
@@ -349,7 +349,8 @@ func TestParseErrors(t *testing.T) {
 		{"trails = 3", `bad.toml:1:1: unknown field "trails"`},
 		{"trials = 0", "trials = 0: want at least 1"},
 		{"programs = []", "no programs"},
-		{"programs = [\"a\", \"a\"]", `program "a" appears twice`},
+		{"programs = [\"bp-noise\", \"bp-noise\"]", `program "bp-noise" appears twice`},
+		{"programs = [\"bp-nosie\"]", `unknown program "bp-nosie"`},
 		{"programs = [\"missing.dsp\"]", "missing.dsp"},
 		{"[[losses]]\nname = \"fake-a\"\n[[losses]]\nname = \"fake-a\"", "give the copies different labels"},
 		{"[optimizer]\nlr = -1", "optimizer lr"},
