@@ -272,7 +272,7 @@ func TestFailedTrialsRecorded(t *testing.T) {
 	}
 	want := map[string]string{
 		"bp-noise/fake-a/2": "final loss is NaN",
-		"osc/fake-a/2":      "final loss is NaN",
+		"noise-am/fake-a/2": "final loss is NaN",
 		"bp-noise/fake-b/4": "synthesizer exploded at trial 4",
 	}
 	if !reflect.DeepEqual(reasons, want) {
