@@ -1,0 +1,270 @@
+package loss
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/soundmatch/soundmatch/dsp"
+)
+
+// SoftDTW is a plan for the soft dynamic-time-warping discrepancy of
+// Cuturi & Blondel (2017) between sequences of at most n and m values, on
+// the squared-difference cost C[i][j] = (a[i] − b[j])²:
+//
+//	R[0][0] = 0, R[i][0] = R[0][j] = +∞,
+//	R[i][j] = C[i][j] + softmin_γ(R[i−1][j−1], R[i−1][j], R[i][j−1]),
+//	softmin_γ(r) = −γ·log Σ exp(−r/γ),
+//
+// with value R[n][m] (no length normalization). The soft-min is evaluated
+// stably (shifted by the minimum), so large costs neither overflow nor
+// lose the value to log(0).
+//
+// The gradient is the expected-alignment matrix E of Cuturi & Blondel's
+// backward recursion, E[i][j] = Σ over successors s of E[s]·∂R[s]/∂R[i][j].
+// Their recursion recomputes each ∂R[s]/∂R[i][j] as an exponential of R
+// differences; here those soft-min weights are kept from the forward pass
+// (three per cell), which gives the same numbers without any exponential in
+// the backward pass.
+type SoftDTW struct {
+	gamma float64
+	n, m  int // lengths of the last Value
+	cn    int // capacity
+	cm    int
+	r     []float64 // (n+1)×(m+1)
+	w     []float64 // 3 soft-min weights per cell (diag, up, left), (n+1)×(m+1)×3
+	e     []float64 // (n+1)×(m+1)
+}
+
+// NewSoftDTW returns a plan for sequences of up to n and m values with
+// smoothing γ > 0.
+func NewSoftDTW(n, m int, gamma float64) *SoftDTW {
+	if !(gamma > 0) {
+		panic("loss: soft-DTW needs γ > 0")
+	}
+	c := (n + 1) * (m + 1)
+	return &SoftDTW{gamma: gamma, cn: n, cm: m, r: make([]float64, c), w: make([]float64, 3*c), e: make([]float64, c)}
+}
+
+// Value returns the soft-DTW discrepancy between a and b and keeps what
+// Gradient needs.
+func (d *SoftDTW) Value(a, b []float64) float64 {
+	n, m := len(a), len(b)
+	if n > d.cn || m > d.cm || n == 0 || m == 0 {
+		panic("loss: soft-DTW sequence length out of range")
+	}
+	d.n, d.m = n, m
+	cols := m + 1
+	r := d.r[:(n+1)*cols]
+	w := d.w[:3*(n+1)*cols]
+	inf := math.Inf(1)
+	r[0] = 0
+	for j := 1; j <= m; j++ {
+		r[j] = inf
+	}
+	g := d.gamma
+	ig := 1 / g
+	for i := 1; i <= n; i++ {
+		ai := a[i-1]
+		prev := r[(i-1)*cols : i*cols]
+		cur := r[i*cols : (i+1)*cols]
+		wi := w[3*i*cols : 3*(i+1)*cols]
+		cur[0] = inf
+		left := inf
+		for j := 1; j <= m; j++ {
+			diag, up := prev[j-1], prev[j]
+			mn := math.Min(diag, math.Min(up, left))
+			// One of the three exponentials is exp(0) = 1.
+			ed := math.Exp((mn - diag) * ig)
+			eu := math.Exp((mn - up) * ig)
+			el := math.Exp((mn - left) * ig)
+			s := ed + eu + el
+			c := ai - b[j-1]
+			v := c*c + mn - g*math.Log(s)
+			cur[j] = v
+			left = v
+			is := 1 / s
+			k := 3 * j
+			wi[k], wi[k+1], wi[k+2] = ed*is, eu*is, el*is
+		}
+	}
+	return r[n*cols+m]
+}
+
+// Gradient adds scale·∂R[n][m]/∂a into ga and scale·∂R[n][m]/∂b into gb
+// (either may be nil) for the a and b of the last call to Value.
+func (d *SoftDTW) Gradient(a, b, ga, gb []float64, scale float64) {
+	n, m := d.n, d.m
+	if len(a) != n || len(b) != m {
+		panic("loss: soft-DTW gradient for other sequences than the last Value")
+	}
+	cols := m + 1
+	e := d.e[:(n+1)*cols]
+	w := d.w[:3*(n+1)*cols]
+	// E[i][j] = E[i+1][j+1]·w_diag(i+1,j+1) + E[i+1][j]·w_up(i+1,j) + E[i][j+1]·w_left(i,j+1).
+	for i := n; i >= 1; i-- {
+		cur := e[i*cols : (i+1)*cols]
+		wi := w[3*i*cols : 3*(i+1)*cols]
+		var next, wn []float64
+		if i < n {
+			next = e[(i+1)*cols : (i+2)*cols]
+			wn = w[3*(i+1)*cols : 3*(i+2)*cols]
+		}
+		ai := a[i-1]
+		gai := 0.0
+		for j := m; j >= 1; j-- {
+			v := 0.0
+			if i == n && j == m {
+				v = 1
+			} else {
+				if j < m {
+					v += cur[j+1] * wi[3*(j+1)+2]
+				}
+				if next != nil {
+					v += next[j] * wn[3*j+1]
+					if j < m {
+						v += next[j+1] * wn[3*(j+1)]
+					}
+				}
+			}
+			cur[j] = v
+			// ∂C[i][j]/∂a_i = 2(a_i − b_j) = −∂C/∂b_j.
+			t := 2 * v * (ai - b[j-1]) * scale
+			gai += t
+			if gb != nil {
+				gb[j-1] -= t
+			}
+		}
+		if ga != nil {
+			ga[i-1] += gai
+		}
+	}
+}
+
+// DTWEnvelope is the dtw-envelope loss (METHOD §5): the spectral envelope
+// e[k] = Σ_bin S[k][bin] of the METHOD §4 spectrogram, smoothed by a
+// normalized Gaussian ('same' size, zero padded), compared by soft-DTW
+// with the target's envelope. With divergence set, the loss is the soft-DTW
+// divergence D(x,t) − (D(x,x) + D(t,t))/2, which is ≥ 0 and 0 at x = t.
+type DTWEnvelope struct {
+	st         *dsp.STFT
+	sm         *dsp.Smoother // nil: no smoothing
+	dtw        *SoftDTW
+	divergence bool
+	dtt        float64   // D(t,t)
+	et         []float64 // smoothed target envelope
+	s          []float64 // S(x), then ∂L/∂S
+	raw, env   []float64 // envelope of x before and after smoothing
+	genv, graw []float64
+}
+
+// NewDTWEnvelope builds dtw-envelope for target with resolved settings.
+func NewDTWEnvelope(target []float64, s Settings) (*DTWEnvelope, error) {
+	var e settingErr
+	gamma := e.float(s, "gamma")
+	e.positive("gamma", gamma)
+	taps := e.int(s, "smooth_taps")
+	sigma := e.float(s, "smooth_sigma")
+	div := e.bool(s, "divergence")
+	if e.err == nil && taps < 0 {
+		e.err = fmt.Errorf("setting smooth_taps=%d: want ≥ 0 (0 = no smoothing)", taps)
+	}
+	if e.err != nil {
+		return nil, e.err
+	}
+	st, err := newSpecSTFT(s, len(target))
+	if err != nil {
+		return nil, err
+	}
+	l := &DTWEnvelope{st: st, divergence: div}
+	if taps > 0 {
+		h, err := dsp.GaussianKernel(taps, sigma)
+		if err != nil {
+			return nil, fmt.Errorf("settings smooth_taps/smooth_sigma: %v", err)
+		}
+		l.sm = dsp.NewSmoother(h)
+	}
+	k := st.Frames()
+	l.s = make([]float64, k*st.Bins())
+	l.raw, l.env = make([]float64, k), make([]float64, k)
+	l.genv, l.graw = make([]float64, k), make([]float64, k)
+	l.et = make([]float64, k)
+	l.dtw = NewSoftDTW(k, k, gamma)
+	l.envelope(l.et, target)
+	if div {
+		l.dtt = l.dtw.Value(l.et, l.et)
+	}
+	return l, nil
+}
+
+// envelope writes the smoothed envelope of x into dst.
+func (l *DTWEnvelope) envelope(dst, x []float64) {
+	l.st.Forward(l.s, x)
+	b := l.st.Bins()
+	for k := range l.raw {
+		sum := 0.0
+		for _, v := range l.s[k*b : (k+1)*b] {
+			sum += v
+		}
+		l.raw[k] = sum
+	}
+	if l.sm != nil {
+		l.sm.Forward(dst, l.raw)
+	} else {
+		copy(dst, l.raw)
+	}
+}
+
+// Eval implements Loss.
+func (l *DTWEnvelope) Eval(x, grad []float64) float64 {
+	checkLen(x, grad, l.st.Len())
+	l.envelope(l.env, x)
+	v := l.dtw.Value(l.env, l.et)
+	if grad != nil {
+		clear(l.genv)
+		l.dtw.Gradient(l.env, l.et, l.genv, nil, 1)
+	}
+	if l.divergence {
+		dxx := l.dtw.Value(l.env, l.env)
+		if grad != nil {
+			l.dtw.Gradient(l.env, l.env, l.genv, l.genv, -0.5)
+		}
+		v -= 0.5 * (dxx + l.dtt)
+	}
+	if grad != nil {
+		if l.sm != nil {
+			l.sm.Adjoint(l.graw, l.genv)
+		} else {
+			copy(l.graw, l.genv)
+		}
+		b := l.st.Bins()
+		for k, g := range l.graw {
+			row := l.s[k*b : (k+1)*b]
+			for i := range row {
+				row[i] = g
+			}
+		}
+		l.st.Adjoint(grad, l.s)
+	}
+	return v
+}
+
+func init() {
+	Register(Spec{
+		Name: "dtw-envelope",
+		Doc: "soft-DTW (Cuturi & Blondel 2017) between Gaussian-smoothed spectral envelopes " +
+			"(per-frame sums of the l1-spec spectrogram), cost (e_x[i] − e_t[j])², value R[n][m]",
+		Settings: append(specSettings(),
+			Setting{Name: "gamma", Default: "1", Doc: "soft-min smoothing γ > 0"},
+			Setting{Name: "smooth_taps", Default: "21", Doc: "taps of the Gaussian smoothing kernel (0 = no smoothing)"},
+			Setting{Name: "smooth_sigma", Default: "3", Doc: "standard deviation of the Gaussian kernel, in frames"},
+			Setting{Name: "divergence", Default: "false", Doc: "use the soft-DTW divergence D(x,t) − (D(x,x)+D(t,t))/2 (≥ 0, 0 at x = t)"},
+		),
+		New: func(t []float64, s Settings) (Loss, error) {
+			l, err := NewDTWEnvelope(t, s)
+			if err != nil {
+				return nil, fmt.Errorf("loss dtw-envelope: %v", err)
+			}
+			return l, nil
+		},
+	})
+}

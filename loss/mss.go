@@ -1,0 +1,180 @@
+package loss
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/soundmatch/soundmatch/dsp"
+)
+
+// MSSLoss is the multi-scale spectral distance of METHOD §6 as a plan for
+// one target, usable both as the evaluation score and as a training loss:
+// both sounds are peak-normalized (x/max|x|), and for each FFT size n the
+// magnitude STFT (symmetric Hann of n samples, hop 100, no centring, a last
+// partial frame dropped, no normalization) contributes
+// mean|S_x − S_t| + mean|log(S_x + ε) − log(S_t + ε)|; the distance is the
+// sum over scales. An all-zero sound stays all zero under peak
+// normalization.
+type MSSLoss struct {
+	n      int
+	eps    float64
+	peak   bool
+	st     []*dsp.STFT
+	target [][]float64 // S(t̂) per scale
+	spec   [][]float64 // S(x̂) per scale, then ∂L/∂S
+	xn     []float64   // x̂
+	gx     []float64   // ∂L/∂x̂
+	tmp    []float64
+}
+
+func mssSettings() []Setting {
+	return []Setting{
+		{Name: "scales", Default: "512,1024,2048,4096", Doc: "FFT sizes (each with a symmetric Hann window of that length)"},
+		{Name: "hop", Default: "100", Doc: "samples between frames"},
+		{Name: "eps", Default: "1e-7", Doc: "ε inside log(S + ε)"},
+		{Name: "peak_normalize", Default: "true", Doc: "divide both sounds by their peak |x| first"},
+		{Name: "window", Default: "hann", Doc: "window: hann (symmetric), hann-periodic or rect"},
+	}
+}
+
+// NewMSS returns the METHOD §6 multi-scale spectral distance to target
+// with the default settings. It fails if target is shorter than the
+// largest scale (4096 samples).
+func NewMSS(target []float64) (*MSSLoss, error) {
+	spec, _ := Lookup("mss")
+	s, err := spec.Resolve(nil)
+	if err != nil {
+		return nil, err
+	}
+	return newMSS(target, s)
+}
+
+func newMSS(target []float64, s Settings) (*MSSLoss, error) {
+	var e settingErr
+	scales := e.ints(s, "scales")
+	hop := e.int(s, "hop")
+	eps := e.float(s, "eps")
+	peak := e.bool(s, "peak_normalize")
+	e.positive("eps", eps)
+	if e.err != nil {
+		return nil, e.err
+	}
+	n := len(target)
+	l := &MSSLoss{n: n, eps: eps, peak: peak, xn: make([]float64, n), gx: make([]float64, n), tmp: make([]float64, n)}
+	for _, sz := range scales {
+		w, err := dsp.Window(s["window"], sz)
+		if err != nil {
+			return nil, fmt.Errorf("setting window: %v", err)
+		}
+		st, err := dsp.NewSTFT(dsp.STFTConfig{NFFT: sz, Window: w, Hop: hop}, n)
+		if err != nil {
+			return nil, fmt.Errorf("scale %d: %v", sz, err)
+		}
+		l.st = append(l.st, st)
+		l.target = append(l.target, make([]float64, st.Frames()*st.Bins()))
+		l.spec = append(l.spec, make([]float64, st.Frames()*st.Bins()))
+	}
+	l.normalize(l.xn, target)
+	for i, st := range l.st {
+		st.Forward(l.target[i], l.xn)
+	}
+	return l, nil
+}
+
+// normalize writes x/max|x| into dst and returns max|x| and its index
+// (the scale is 1 when peak normalization is off or x is all zero).
+func (l *MSSLoss) normalize(dst, x []float64) (peak float64, at int) {
+	if l.peak {
+		for i, v := range x {
+			if a := math.Abs(v); a > peak {
+				peak, at = a, i
+			}
+		}
+	}
+	if peak == 0 {
+		copy(dst, x)
+		return 1, -1
+	}
+	inv := 1 / peak
+	for i, v := range x {
+		dst[i] = v * inv
+	}
+	return peak, at
+}
+
+// Eval implements Loss.
+func (l *MSSLoss) Eval(x, grad []float64) float64 {
+	checkLen(x, grad, l.n)
+	peak, at := l.normalize(l.xn, x)
+	eps := l.eps
+	total := 0.0
+	if grad != nil {
+		clear(l.gx)
+	}
+	for i, st := range l.st {
+		sx, sxt := l.spec[i], l.target[i]
+		st.Forward(sx, l.xn)
+		inv := 1 / float64(len(sx))
+		lin, lg := 0.0, 0.0
+		for k, a := range sx {
+			b := sxt[k]
+			lin += math.Abs(a - b)
+			lg += math.Abs(math.Log((a + eps) / (b + eps)))
+			if grad != nil {
+				// |log(a+ε) − log(b+ε)| has the sign of a − b.
+				sx[k] = sign(a-b) * (1 + 1/(a+eps)) * inv
+			}
+		}
+		total += (lin + lg) * inv
+		if grad != nil {
+			st.Adjoint(l.tmp, sx)
+			for k, v := range l.tmp {
+				l.gx[k] += v
+			}
+		}
+	}
+	if grad != nil {
+		// x̂ = x/p with p = |x[at]|: ∂x̂_i/∂x_j = δ_ij/p − x̂_i·sign(x[at])·δ_j,at/p.
+		inv := 1 / peak
+		dot := 0.0
+		for k, g := range l.gx {
+			grad[k] = g * inv
+			dot += g * l.xn[k]
+		}
+		if at >= 0 {
+			grad[at] -= dot * inv * math.Copysign(1, x[at])
+		}
+	}
+	return total
+}
+
+// MSS returns the multi-scale spectral distance of METHOD §6 between x and
+// target t (lower is better). It returns NaN if the sounds are shorter than
+// the largest scale (4096 samples); it panics if their lengths differ.
+// Build a plan with NewMSS to score many sounds against one target.
+func MSS(x, t []float64) float64 {
+	if len(x) != len(t) {
+		panic(fmt.Sprintf("loss: MSS of sounds of %d and %d samples", len(x), len(t)))
+	}
+	l, err := NewMSS(t)
+	if err != nil {
+		return math.NaN()
+	}
+	return l.Eval(x, nil)
+}
+
+func init() {
+	Register(Spec{
+		Name: "mss",
+		Doc: "multi-scale spectral distance of METHOD §6: peak-normalized sounds, Σ over FFT sizes of " +
+			"mean|S_x − S_t| + mean|log(S_x+ε) − log(S_t+ε)| (Hann window of the FFT size, hop 100, no centring)",
+		Settings: mssSettings(),
+		New: func(t []float64, s Settings) (Loss, error) {
+			l, err := newMSS(t, s)
+			if err != nil {
+				return nil, fmt.Errorf("loss mss: %v", err)
+			}
+			return l, nil
+		},
+	})
+}
