@@ -236,6 +236,16 @@ func hasNaN(v []float64) bool {
 	return false
 }
 
+// ConfigMismatchError is returned by Run for a database made by another
+// study config; its message names the fields that differ.
+type ConfigMismatchError struct {
+	msg string
+	Err *store.ConfigMismatchError
+}
+
+func (e *ConfigMismatchError) Error() string { return e.msg }
+func (e *ConfigMismatchError) Unwrap() error { return e.Err }
+
 // explainMismatch turns a config mismatch into advice.
 func explainMismatch(err error) error {
 	var me *store.ConfigMismatchError
@@ -248,8 +258,8 @@ func explainMismatch(err error) error {
 		more = fmt.Sprintf("; and %d more", len(d)-6)
 		d = d[:6]
 	}
-	return fmt.Errorf("%s was made by another study config — %s%s. Use a new --db file for this config, or rerun with the config (and --trials/--iterations/--programs/--losses/--seed) the database was made with",
-		me.Path, strings.Join(d, "; "), more)
+	return &ConfigMismatchError{Err: me, msg: fmt.Sprintf("%s was made by another study config — %s%s. Use a new --db file for this config, or rerun with the config (and --trials/--iterations/--programs/--losses/--seed) the database was made with",
+		me.Path, strings.Join(d, "; "), more)}
 }
 
 // noteShard remembers which shard a database holds, so status can count
