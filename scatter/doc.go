@@ -1,0 +1,19 @@
+// Package scatter computes wavelet scattering transforms — first- and
+// second-order time scattering (Kymatio's Scattering1D) and joint
+// time-frequency scattering (Kymatio's TimeFrequencyScattering) — together
+// with their vector-Jacobian products, so that losses built on them can be
+// minimised by gradient descent.
+//
+// No Go library computes scattering, and Kymatio's NumPy, PyTorch and JAX
+// backends are out of reach of a Go binary, so the transforms are written
+// here from Kymatio's definitions: the same Morlet filter banks
+// (centre frequencies, bandwidths, periodisation, normalisation), the same
+// padding, subsampling and cropping, so that coefficients agree with
+// Kymatio's to rounding (see testdata/README.md for the reference data).
+//
+// A transform is a plan built once for a signal length. Eval runs it path
+// by path: each output row is handed to a Reducer as soon as it exists,
+// and when a gradient is requested the row's contribution is propagated
+// back at once (forward and backward fused per path), so memory stays a
+// few padded signal lengths instead of the whole tree of intermediates.
+package scatter

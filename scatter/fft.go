@@ -1,0 +1,246 @@
+package scatter
+
+import (
+	"math"
+	"math/bits"
+)
+
+// fftPlan is a complex FFT of one power-of-two length (radix-4 Stockham
+// autosort, with one radix-2 stage when log2 n is odd). gonum's FFTPACK
+// port handles every length but is about three times slower at the 2^16
+// lengths that dominate time scattering, so the power-of-two transforms
+// are done here and gonum is kept for the short frequential lengths.
+type fftPlan struct {
+	n     int
+	work  []complex128
+	tw    [][]complex128 // per stage: w^p, w^2p, w^3p interleaved (forward sign)
+	twInv [][]complex128
+}
+
+func isPow2(n int) bool { return n > 0 && n&(n-1) == 0 }
+
+func newFFTPlan(n int) *fftPlan {
+	if !isPow2(n) {
+		panic("scatter: fft length is not a power of two")
+	}
+	p := &fftPlan{n: n, work: make([]complex128, n)}
+	for l := n; l > 1; {
+		if l == 2 {
+			p.tw = append(p.tw, nil)
+			p.twInv = append(p.twInv, nil)
+			break
+		}
+		m := l / 4
+		f := make([]complex128, 3*m)
+		b := make([]complex128, 3*m)
+		for q := 0; q < m; q++ {
+			for r := 1; r <= 3; r++ {
+				a := -2 * math.Pi * float64(r*q) / float64(l)
+				s, c := math.Sincos(a)
+				f[3*q+r-1] = complex(c, s)
+				b[3*q+r-1] = complex(c, -s)
+			}
+		}
+		p.tw = append(p.tw, f)
+		p.twInv = append(p.twInv, b)
+		l = m
+	}
+	return p
+}
+
+// transform computes the unnormalised DFT of x in place: forward uses
+// e^{-2πikn/N}, inverse e^{+2πikn/N} (no 1/N).
+func (p *fftPlan) transform(x []complex128, inverse bool) {
+	if len(x) != p.n {
+		panic("scatter: fft length mismatch")
+	}
+	n := p.n
+	if n == 1 {
+		return
+	}
+	src, dst := x, p.work
+	s := 1
+	stage := 0
+	for l := n; l > 1; stage++ {
+		if l == 2 {
+			for q := 0; q < s; q++ {
+				a, b := src[q], src[q+s]
+				dst[q] = a + b
+				dst[q+s] = a - b
+			}
+			src, dst = dst, src
+			break
+		}
+		m := l / 4
+		tw := p.tw[stage]
+		if inverse {
+			tw = p.twInv[stage]
+		}
+		if s == 1 {
+			radix4First(dst, src, tw, m, inverse)
+			src, dst = dst, src
+			s *= 4
+			l = m
+			continue
+		}
+		for q := 0; q < m; q++ {
+			w1, w2, w3 := tw[3*q], tw[3*q+1], tw[3*q+2]
+			s0 := src[s*q : s*q+s]
+			s1 := src[s*(q+m) : s*(q+m)+s]
+			s2 := src[s*(q+2*m) : s*(q+2*m)+s]
+			s3 := src[s*(q+3*m) : s*(q+3*m)+s]
+			d0 := dst[s*4*q : s*4*q+s]
+			d1 := dst[s*(4*q+1) : s*(4*q+1)+s]
+			d2 := dst[s*(4*q+2) : s*(4*q+2)+s]
+			d3 := dst[s*(4*q+3) : s*(4*q+3)+s]
+			s1, s2, s3 = s1[:len(s0)], s2[:len(s0)], s3[:len(s0)]
+			d0, d1, d2, d3 = d0[:len(s0)], d1[:len(s0)], d2[:len(s0)], d3[:len(s0)]
+			if q == 0 {
+				radix4Unit(d0, d1, d2, d3, s0, s1, s2, s3, inverse)
+				continue
+			}
+			if inverse {
+				for k := range s0 {
+					a, b, c, d := s0[k], s1[k], s2[k], s3[k]
+					apc, amc := a+c, a-c
+					bpd, bmd := b+d, b-d
+					jbmd := complex(-imag(bmd), real(bmd))
+					d0[k] = apc + bpd
+					d1[k] = w1 * (amc + jbmd)
+					d2[k] = w2 * (apc - bpd)
+					d3[k] = w3 * (amc - jbmd)
+				}
+			} else {
+				for k := range s0 {
+					a, b, c, d := s0[k], s1[k], s2[k], s3[k]
+					apc, amc := a+c, a-c
+					bpd, bmd := b+d, b-d
+					jbmd := complex(-imag(bmd), real(bmd))
+					d0[k] = apc + bpd
+					d1[k] = w1 * (amc - jbmd)
+					d2[k] = w2 * (apc - bpd)
+					d3[k] = w3 * (amc + jbmd)
+				}
+			}
+		}
+		src, dst = dst, src
+		s *= 4
+		l = m
+	}
+	if &src[0] != &x[0] {
+		copy(x, src)
+	}
+}
+
+// radix4Unit is a stride-s butterfly whose twiddles are all 1.
+func radix4Unit(d0, d1, d2, d3, s0, s1, s2, s3 []complex128, inverse bool) {
+	s1, s2, s3 = s1[:len(s0)], s2[:len(s0)], s3[:len(s0)]
+	d0, d1, d2, d3 = d0[:len(s0)], d1[:len(s0)], d2[:len(s0)], d3[:len(s0)]
+	for k := range s0 {
+		a, b, c, d := s0[k], s1[k], s2[k], s3[k]
+		apc, amc := a+c, a-c
+		bpd, bmd := b+d, b-d
+		jbmd := complex(-imag(bmd), real(bmd))
+		if inverse {
+			jbmd = -jbmd
+		}
+		d0[k] = apc + bpd
+		d1[k] = amc - jbmd
+		d2[k] = apc - bpd
+		d3[k] = amc + jbmd
+	}
+}
+
+// radix4First is the first Stockham stage (stride 1), written without
+// per-butterfly subslices, which dominate its cost otherwise.
+func radix4First(dst, src, tw []complex128, m int, inverse bool) {
+	src = src[:4*m]
+	dst = dst[:4*m]
+	tw = tw[:3*m]
+	for q := 0; q < m; q++ {
+		a, b, c, d := src[q], src[q+m], src[q+2*m], src[q+3*m]
+		apc, amc := a+c, a-c
+		bpd, bmd := b+d, b-d
+		jbmd := complex(-imag(bmd), real(bmd))
+		if inverse {
+			jbmd = -jbmd
+		}
+		o := dst[4*q : 4*q+4 : 4*q+4]
+		t := tw[3*q : 3*q+3 : 3*q+3]
+		o[0] = apc + bpd
+		o[1] = t[0] * (amc - jbmd)
+		o[2] = t[1] * (apc - bpd)
+		o[3] = t[2] * (amc + jbmd)
+	}
+}
+
+// realFFT computes the first n/2+1 DFT bins of a real sequence of even
+// power-of-two length n with one complex FFT of length n/2.
+type realFFT struct {
+	n   int
+	h   *fftPlan
+	buf []complex128
+	w   []complex128 // e^{-2πik/n}, k < n/2
+}
+
+func newRealFFT(n int) *realFFT {
+	if n < 2 || !isPow2(n) {
+		panic("scatter: real fft length must be a power of two ≥ 2")
+	}
+	r := &realFFT{n: n, h: newFFTPlan(n / 2), buf: make([]complex128, n/2), w: make([]complex128, n/2)}
+	for k := range r.w {
+		s, c := math.Sincos(-2 * math.Pi * float64(k) / float64(n))
+		r.w[k] = complex(c, s)
+	}
+	return r
+}
+
+// forward writes the full length-n spectrum of the real x into dst
+// (Hermitian symmetry fills the upper half).
+func (r *realFFT) forward(dst []complex128, x []float64) {
+	h := r.n / 2
+	z := r.buf
+	for k := range z {
+		z[k] = complex(x[2*k], x[2*k+1])
+	}
+	r.h.transform(z, false)
+	dst[0] = complex(real(z[0])+imag(z[0]), 0)
+	dst[h] = complex(real(z[0])-imag(z[0]), 0)
+	for k := 1; k < h; k++ {
+		a, b := z[k], z[h-k]
+		bc := complex(real(b), -imag(b))
+		e := (a + bc) * 0.5
+		o := (a - bc) * complex(0, -0.5)
+		v := e + r.w[k]*o
+		dst[k] = v
+		dst[r.n-k] = complex(real(v), -imag(v))
+	}
+}
+
+// inverseReal writes Re(Σ_k X[k] e^{+2πikn/N}) (unnormalised) into dst:
+// the real part of the inverse DFT of a spectrum that need not be
+// Hermitian, computed from its Hermitian part with one half-length FFT.
+func (r *realFFT) inverseReal(dst []float64, X []complex128) {
+	n, h := r.n, r.n/2
+	z := r.buf
+	// Hermitian part H[k] = (X[k] + conj X[n-k]) / 2 has Re IDFT equal
+	// to Re IDFT(X); pack even/odd outputs into one complex sequence.
+	for k := 0; k < h; k++ {
+		a := X[k]
+		b := X[(n-k)&(n-1)]
+		hk := (a + complex(real(b), -imag(b))) * 0.5
+		a2 := X[k+h]
+		b2 := X[(n-k-h)&(n-1)]
+		hk2 := (a2 + complex(real(b2), -imag(b2))) * 0.5
+		e := hk + hk2
+		o := (hk - hk2) * complex(real(r.w[k]), -imag(r.w[k]))
+		z[k] = e + complex(-imag(o), real(o))
+	}
+	r.h.transform(z, true)
+	for k := range z {
+		dst[2*k] = real(z[k])
+		dst[2*k+1] = imag(z[k])
+	}
+}
+
+func log2(n int) int { return bits.Len(uint(n)) - 1 }
