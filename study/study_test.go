@@ -401,7 +401,10 @@ func TestPaperConfig(t *testing.T) {
 // re-entered through TestMain), kills it with SIGKILL mid-run, reruns the
 // same command, and compares with an uninterrupted run.
 
-const helperEnv = "SOUNDMATCH_STUDY_HELPER_DB"
+const (
+	helperEnv  = "SOUNDMATCH_STUDY_HELPER_DB"
+	helperReal = "SOUNDMATCH_STUDY_HELPER_REAL"
+)
 
 func TestMain(m *testing.M) {
 	if path := os.Getenv(helperEnv); path != "" {
@@ -410,17 +413,30 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// helperMain runs a study in the child process: the fake runner (slowed
+// down so it can be killed mid-run), or with helperReal set the real one.
 func helperMain(path string) int {
-	cfg, err := Parse("tiny.toml", []byte(tinyConfig))
+	src := tinyConfig
+	if os.Getenv(helperReal) != "" {
+		src = realConfig
+	}
+	cfg, err := Parse("tiny.toml", []byte(src))
 	if err != nil {
 		return 3
+	}
+	var r Runner = &fakeRunner{cfg: cfg, delay: 15 * time.Millisecond, jitter: 10 * time.Millisecond}
+	if os.Getenv(helperReal) != "" {
+		if r, err = NewMatchRunner(cfg); err != nil {
+			os.Stderr.WriteString(err.Error() + "\n")
+			return 3
+		}
 	}
 	db, err := store.Open(path)
 	if err != nil {
 		return 3
 	}
 	defer db.Close()
-	_, err = Run(context.Background(), db, cfg, Options{Workers: 2, Runner: &fakeRunner{cfg: cfg, delay: 15 * time.Millisecond, jitter: 10 * time.Millisecond}})
+	_, err = Run(context.Background(), db, cfg, Options{Workers: 2, Runner: r})
 	if err != nil {
 		os.Stderr.WriteString(err.Error() + "\n")
 		return 1
@@ -429,15 +445,32 @@ func helperMain(path string) int {
 }
 
 func TestKill9Resume(t *testing.T) {
-	dir := t.TempDir()
 	cfg := tiny(t)
+	testKill9(t, cfg, &fakeRunner{cfg: cfg}, false, 8)
+}
+
+// TestKill9ResumeReal is the same with the real synth, losses and match.
+func TestKill9ResumeReal(t *testing.T) {
+	cfg, r := realTiny(t)
+	testKill9(t, cfg, r, true, 3)
+}
+
+// testKill9 starts the helper study, kills it with SIGKILL twice after it
+// stored at least step more trials, lets a third run finish, and compares
+// with an uninterrupted in-process run.
+func testKill9(t *testing.T, cfg *Config, r Runner, real bool, step int) {
+	dir := t.TempDir()
 	ref := openDB(t, dir, "ref.db")
-	run(t, ref, cfg, Options{Workers: 2})
+	run(t, ref, cfg, Options{Workers: 2, Runner: r})
+	total := len(cfg.Plan())
 
 	path := filepath.Join(dir, "crash.db")
 	child := func() *exec.Cmd {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
 		cmd.Env = append(os.Environ(), helperEnv+"="+path)
+		if real {
+			cmd.Env = append(cmd.Env, helperReal+"=1")
+		}
 		return cmd
 	}
 	stored := func() int {
@@ -458,19 +491,19 @@ func TestKill9Resume(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		deadline := time.Now().Add(20 * time.Second)
-		for stored() < before+8 && time.Now().Before(deadline) {
-			time.Sleep(5 * time.Millisecond)
+		deadline := time.Now().Add(30 * time.Second)
+		for stored() < before+step && time.Now().Before(deadline) {
+			time.Sleep(2 * time.Millisecond)
 		}
 		cmd.Process.Kill() // SIGKILL: no deferred code, no clean shutdown
 		cmd.Wait()
 		n := stored()
-		t.Logf("kill %d: %d trials stored", kill+1, n)
-		if n >= 36 {
+		t.Logf("kill %d: %d of %d trials stored", kill+1, n, total)
+		if n >= total {
 			t.Fatalf("the child finished before it was killed; slow it down")
 		}
-		if n < before+8 {
-			t.Fatalf("the child stored only %d trials in 20 s", n-before)
+		if n < before+step {
+			t.Fatalf("the child stored only %d trials in 30 s", n-before)
 		}
 	}
 	out, err := child().CombinedOutput()
