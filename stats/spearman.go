@@ -64,7 +64,14 @@ func Spearman(x, y []float64) (Correlation, error) {
 		res.P = 0
 		return res, nil
 	}
-	dof := float64(n - 2)
-	res.P = mathext.RegIncBeta(dof/2, 0.5, (1-rho)*(1+rho))
+	res.P = spearmanP(rho, n)
 	return res, nil
+}
+
+// spearmanP is the two-sided p-value of ρ from n pairs by the t
+// approximation: 2·P(T_{n−2} ≥ |t|) = I_{1−ρ²}((n−2)/2, 1/2). 1−ρ² is
+// formed as (1−ρ)(1+ρ) to keep its relative accuracy near |ρ| = 1.
+func spearmanP(rho float64, n int) float64 {
+	dof := float64(n - 2)
+	return mathext.RegIncBeta(dof/2, 0.5, (1-rho)*(1+rho))
 }
