@@ -16,7 +16,13 @@ def signal(n, seed):
     # chirp + noise bursts: energy in many bands and at many time scales
     x = np.sin(2 * np.pi * (200 * t + 3000 * t * t)) * (1 + 0.5 * np.sin(2 * np.pi * 7 * t))
     x += 0.3 * rng.standard_normal(n) * (np.arange(n) % 512 < 100)
-    return x
+    # 12 significant digits, so the stored signal is exactly the input
+    return np.array([float("%.12g" % v) for v in x])
+
+
+def short(a):
+    """Coefficients to 12 significant digits (tests need 1e-6)."""
+    return [[float("%.12g" % v) for v in row] for row in a]
 
 
 def bank_json(fs):
@@ -40,7 +46,7 @@ def time_case(name, N, J, Q, T, reduction, seed):
         "npad": S._N_padded, "pad_left": S.pad_left,
         "phi": {"xi": 0.0, "sigma": S.phi_f["sigma"], "j": S.phi_f["j"]},
         "psi1": bank_json(S.psi1_f), "psi2": bank_json(S.psi2_f),
-        "x": x.tolist(), "S": Sx.tolist()})
+        "x": x.tolist(), "S": short(Sx)})
 
 
 def filters_case(name, N, J, Q, T):
@@ -57,3 +63,25 @@ if __name__ == "__main__":
     time_case("time_J6_Q1_T64_sum", 2048, 6, (1, 1), 64, "sum", 1)
     time_case("time_J7_Q4-2_T128_sum", 2048, 7, (4, 2), 128, "sum", 2)
     filters_case("filters_J4_Q2-1_T16", 64, 4, (2, 1), 16)
+
+
+def jtfs_case(name, N, J, Q, T, J_fr, Q_fr, F, seed):
+    S = TimeFrequencyScattering(J=J, J_fr=J_fr, Q=Q, Q_fr=Q_fr, F=F, T=T,
+                                shape=N, format="time")
+    x = signal(N, seed)
+    Sx = S(x)
+    m = S.meta()
+    dump(name, {
+        "config": {"N": N, "J": J, "Q": list(Q), "T": T, "J_fr": J_fr,
+                   "Q_fr": Q_fr, "F": F},
+        "npad": S._N_padded, "pad_left": S.pad_left, "nfr": S._N_padded_fr,
+        "psi1": bank_json(S.psi1_f), "psi2": bank_json(S.psi2_f),
+        "phi_fr": {"xi": 0.0, "sigma": S.filters_fr[0]["sigma"], "j": S.filters_fr[0]["j"]},
+        "psi_fr": bank_json(S.filters_fr[1]),
+        "order": m["order"].tolist(),
+        "x": x.tolist(), "S": short(Sx)})
+
+
+if __name__ == "__main__":
+    jtfs_case("jtfs_J6_Q4-1_Jfr2_Qfr1", 2048, 6, (4, 1), 64, 2, 1, 4, 3)
+    jtfs_case("jtfs_J7_Q8-2_Jfr3_Qfr2", 1024, 7, (8, 2), 128, 3, 2, 8, 4)
