@@ -118,6 +118,14 @@ type (
 		Body Expr
 	}
 
+	// FConst is fconstant(int|float Name, <header>): a constant of the
+	// host. Only fSamplingFreq (the sample rate) is known.
+	FConst struct {
+		At   Pos
+		Int  bool
+		Name string
+	}
+
 	// Unsupported is a construct of the Faust language that this subset
 	// parses only to report it (ffunction, rdtable, waveform, ...).
 	Unsupported struct {
@@ -164,3 +172,4 @@ func (x *Library) Pos() Pos     { return x.At }
 func (x *UI) Pos() Pos          { return x.At }
 func (x *Iter) Pos() Pos        { return x.At }
 func (x *Unsupported) Pos() Pos { return x.At }
+func (x *FConst) Pos() Pos      { return x.At }

@@ -454,7 +454,34 @@ func (p *parser) parsePrimary() Expr {
 		body := p.parseExpr()
 		p.expect(RPAREN)
 		return &Iter{At: at, Kind: t, Var: v, N: n, Body: body}
-	case FFUNCTION, FCONSTANT, FVARIABLE, WAVEFORM, INPUTS, OUTPUTS:
+	case FCONSTANT:
+		p.next()
+		p.expect(LPAREN)
+		c := &FConst{At: at, Int: p.tok() == INTCAST}
+		if p.tok() != INTCAST && p.tok() != FLOATCAST {
+			p.unexpected("'int' or 'float'")
+			return c
+		}
+		p.next()
+		c.Name = p.s.lit
+		p.expect(IDENT)
+		p.expect(PAR)
+		if p.tok() == STRING {
+			p.next()
+		} else {
+			// A header as <math.h>.
+			p.expect(LT)
+			for !p.failed() && p.tok() != GT {
+				if p.tok() != IDENT && p.tok() != DOT {
+					p.unexpected("header name")
+				}
+				p.next()
+			}
+			p.expect(GT)
+		}
+		p.expect(RPAREN)
+		return c
+	case FFUNCTION, FVARIABLE, WAVEFORM, INPUTS, OUTPUTS:
 		// Parsed only to say clearly that they are outside the subset.
 		p.next()
 		open, close := LPAREN, RPAREN
