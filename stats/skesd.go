@@ -54,7 +54,8 @@ type SKOptions struct {
 // median put the later treatment first, as R's stable sort followed by a
 // reversal does; ties of the split criterion take the first cut, which for
 // np is decided in exact integer arithmetic. It returns an error for fewer
-// than two treatments, an empty treatment or NaN values.
+// than two treatments, an empty treatment, NaN values, or (parametric) a
+// treatment with a single value.
 func ScottKnottESD(groups [][]float64, opt SKOptions) ([]int, error) {
 	if len(groups) < 2 {
 		return nil, fmt.Errorf("Scott-Knott ESD needs at least 2 treatments, got %d", len(groups))
@@ -62,6 +63,9 @@ func ScottKnottESD(groups [][]float64, opt SKOptions) ([]int, error) {
 	for i, g := range groups {
 		if err := checkValues(fmt.Sprintf("treatment %d", i+1), g); err != nil {
 			return nil, err
+		}
+		if opt.Version == Parametric && len(g) < 2 {
+			return nil, fmt.Errorf("treatment %d has 1 value; the parametric test (Cohen's d) needs at least 2 per treatment", i+1)
 		}
 	}
 	G := len(groups)

@@ -175,6 +175,12 @@ func TestErrors(t *testing.T) {
 	if _, err := ScottKnottESD([][]float64{{1, 2}}, SKOptions{}); err == nil {
 		t.Error("ScottKnottESD(one treatment): no error")
 	}
+	if _, err := ScottKnottESD([][]float64{{1}, {2}}, SKOptions{Version: Parametric}); err == nil {
+		t.Error("parametric ScottKnottESD(single values): no error")
+	}
+	if r, err := ScottKnottESD([][]float64{{1}, {2}}, SKOptions{}); err != nil || !slices.Equal(r, []int{2, 1}) {
+		t.Errorf("ScottKnottESD(single values) = %v, %v; want [2 1]", r, err)
+	}
 	if _, err := ScottKnottESD([][]float64{{1, 2}, {}}, SKOptions{Version: Parametric}); err == nil {
 		t.Error("ScottKnottESD(empty treatment): no error")
 	}
