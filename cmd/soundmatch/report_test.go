@@ -1,0 +1,75 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/soundmatch/soundmatch/store"
+)
+
+func runReportCmd(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	reportFlags.db, reportFlags.out, reportFlags.variant, reportFlags.branch = "", "", "np", "development"
+	reportFlags.seed, reportFlags.resamples, reportFlags.alpha, reportFlags.noPictures = 1, 1000, 0.05, false
+	var out bytes.Buffer
+	rootCmd.SetOut(&out)
+	rootCmd.SetErr(&out)
+	rootCmd.SetArgs(append([]string{"report"}, args...))
+	err := rootCmd.Execute()
+	return out.String(), err
+}
+
+func TestReportCommand(t *testing.T) {
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "s.db")
+	db, err := store.Open(dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range []string{"a", "a", "a", "b", "b", "b"} {
+		tr := &store.Trial{Program: "p", Loss: l, Index: i, Params: []string{"x"}, Start: []float64{0}, FinalU: []float64{0},
+			Final: []float64{0}, MSS: float64(i + 1), PLoss: float64(7 - i), PLossU: 0, LossFinal: 1, Status: store.StatusOK,
+			Trajectory: []store.Step{{Loss: 2}, {Loss: 1}}}
+		if err := db.InsertTrial(context.Background(), tr); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	for _, variant := range []string{"np", "p"} {
+		a, b := filepath.Join(dir, variant+"1"), filepath.Join(dir, variant+"2")
+		for _, out := range []string{a, b} {
+			msg, err := runReportCmd(t, "--db", dbPath, "--out", out, "--variant", variant, "--no-pictures")
+			if err != nil || !strings.Contains(msg, "no ratings yet") {
+				t.Fatalf("report --variant %s: %q, %v", variant, msg, err)
+			}
+		}
+		x, err1 := os.ReadFile(filepath.Join(a, "report.md"))
+		y, err2 := os.ReadFile(filepath.Join(b, "report.md"))
+		if err1 != nil || err2 != nil || !bytes.Equal(x, y) {
+			t.Errorf("--variant %s: report.md differs between runs (%v, %v)", variant, err1, err2)
+		}
+		if !bytes.Contains(x, []byte("| p | a | 1 | 2 | — |")) {
+			t.Errorf("--variant %s: rank table missing:\n%s", variant, x)
+		}
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--out", dir}, "--db FILE and --out DIR are required"},
+		{[]string{"--db", filepath.Join(dir, "none.db"), "--out", dir}, "no such database"},
+		{[]string{"--db", dbPath, "--out", dir, "--variant", "x"}, "accepted values are np and p"},
+		{[]string{"--db", dbPath, "--out", dbPath}, "not a directory"},
+	} {
+		_, err := runReportCmd(t, c.args...)
+		var ue usageError
+		if err == nil || !errors.As(err, &ue) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("report %v: %v, want a user error saying %q", c.args, err, c.want)
+		}
+	}
+}
