@@ -117,8 +117,7 @@ func newFixture(t testing.TB, perPair int, raters ...string) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.ts = httptest.NewServer(f.srv)
-	t.Cleanup(f.ts.Close)
+	f.ts = newTestServer(t, f.srv)
 	return f
 }
 
@@ -592,7 +591,11 @@ func TestAudio(t *testing.T) {
 	}
 }
 
-func decode(t testing.TB, wav string) []float64 {
+func decode(t testing.TB, wav string) []float64 { return decodeRate(t, wav, rate) }
+
+// decodeRate reads a served WAV with the audio package's reader (written
+// independently of EncodeWAV16) and checks its rate.
+func decodeRate(t testing.TB, wav string, want int) []float64 {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "x.wav")
 	if err := os.WriteFile(p, []byte(wav), 0o644); err != nil {
@@ -602,10 +605,16 @@ func decode(t testing.TB, wav string) []float64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r != rate {
-		t.Fatalf("rate %d, want %d", r, rate)
+	if r != want {
+		t.Fatalf("rate %d, want %d", r, want)
 	}
 	return x
+}
+
+func newTestServer(t testing.TB, h http.Handler) *httptest.Server {
+	ts := httptest.NewServer(h)
+	t.Cleanup(ts.Close)
+	return ts
 }
 
 // Both sounds of an item asked for at the same moment: one render.

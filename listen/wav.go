@@ -34,8 +34,9 @@ func peakAbs(x []float64) float64 {
 }
 
 // EncodeWAV16 returns x·gain as a mono 16-bit PCM WAV file: the format every
-// browser plays. Samples are rounded to the nearest step of 1/32767 and
-// clamped to ±1 (after CommonGain they never reach it); NaN and ±Inf become 0.
+// browser plays. A sample v is stored as round(32768·v) clamped to the int16
+// range, the inverse of the usual int16/32768 reading (after CommonGain no
+// sample comes near the clamp); NaN and ±Inf become 0.
 func EncodeWAV16(x []float64, gain float64, rate int) []byte {
 	const header = 44
 	n := len(x)
@@ -53,16 +54,19 @@ func EncodeWAV16(x []float64, gain float64, rate int) []byte {
 	copy(b[36:], "data")
 	binary.LittleEndian.PutUint32(b[40:], uint32(2*n))
 	for i, v := range x {
-		v *= gain
+		q := math.Round(v * gain * 32768)
 		switch {
-		case math.IsNaN(v) || math.IsInf(v, 0):
-			v = 0
-		case v > 1:
-			v = 1
-		case v < -1:
-			v = -1
+		case math.IsNaN(q):
+			q = 0
+		case q > math.MaxInt16:
+			q = math.MaxInt16
+		case q < math.MinInt16:
+			q = math.MinInt16
 		}
-		binary.LittleEndian.PutUint16(b[header+2*i:], uint16(int16(math.Round(v*32767))))
+		if math.IsInf(v, 0) {
+			q = 0
+		}
+		binary.LittleEndian.PutUint16(b[header+2*i:], uint16(int16(q)))
 	}
 	return b
 }
