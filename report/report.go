@@ -60,6 +60,15 @@ type Options struct {
 	Seed      uint64          // bootstrap seed
 	Alpha     float64         // Kruskal-Wallis significance level
 	Pictures  bool            // write the PNG/SVG pictures
+	// Expected, when non-nil, is the study's plan: pairs and trial counts
+	// it lacks are listed as missing.
+	Expected *Expected
+}
+
+// Expected is what a complete study holds.
+type Expected struct {
+	Programs, Losses []string
+	Trials           int // per (program, loss) pair
 }
 
 // DefaultOptions are the METHOD §8 defaults.
@@ -162,6 +171,13 @@ func (r *Report) collect(scores []store.TrialScore, ratings []store.Rating) {
 		return c
 	}
 	values := map[Evaluation]map[pairKey][]float64{MSS: {}, PLoss: {}, Listening: {}}
+	if x := r.Opt.Expected; x != nil {
+		for _, p := range x.Programs {
+			for _, l := range x.Losses {
+				get(p, l)
+			}
+		}
+	}
 	for _, s := range scores {
 		c := get(s.Program, s.Loss)
 		switch s.Status {
@@ -214,6 +230,13 @@ func (r *Report) collect(scores []store.TrialScore, ratings []store.Rating) {
 	}
 	for _, c := range r.Counts {
 		name := c.Program + "/" + c.Loss
+		if x := r.Opt.Expected; x != nil && c.OK+c.Diverged+c.Failed < x.Trials {
+			if n := c.OK + c.Diverged + c.Failed; n == 0 {
+				r.Missing = append(r.Missing, fmt.Sprintf("%s: no trials yet (the study plans %d)", name, x.Trials))
+			} else {
+				r.Missing = append(r.Missing, fmt.Sprintf("%s: %d of %d trials stored (%d still to run)", name, n, x.Trials, x.Trials-n))
+			}
+		}
 		if c.Failed > 0 {
 			r.Missing = append(r.Missing, fmt.Sprintf("%s: %d failed trial(s) have no scores", name, c.Failed))
 		}
@@ -245,7 +268,8 @@ func (r *Report) cell(program string, e Evaluation, values map[pairKey][]float64
 		}
 		v := values[pairKey{program, pc.Loss}]
 		if len(v) < 2 {
-			if e != Listening || r.Ratings > 0 {
+			// A pair without any trial is already listed as missing.
+			if pc.OK+pc.Diverged+pc.Failed > 0 && (e != Listening || r.Ratings > 0) {
 				what := "trials"
 				if e == Listening {
 					what = "ratings"

@@ -303,6 +303,18 @@ func TestReportPartial(t *testing.T) {
 		t.Error("report.md shows NaN")
 	}
 
+	// The same with the study's plan: 2 losses × 8 trials.
+	opt := DefaultOptions()
+	opt.Expected = &Expected{Programs: []string{"bp-noise"}, Losses: []string{"mss", "jtfs"}, Trials: 8}
+	runReport(t, dbPath, filepath.Join(dir, "planned"), opt)
+	md, _ = os.ReadFile(filepath.Join(dir, "planned", "report.md"))
+	for _, want := range []string{"bp-noise/mss: 5 of 8 trials stored (3 still to run)", "bp-noise/jtfs: no trials yet (the study plans 8)",
+		"| bp-noise | jtfs | 0 | 0 | 0 |"} {
+		if !bytes.Contains(md, []byte(want)) {
+			t.Errorf("planned report lacks %q:\n%s", want, md)
+		}
+	}
+
 	// Empty database.
 	empty := filepath.Join(dir, "empty.db")
 	db, err := store.Open(empty)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"github.com/soundmatch/soundmatch/report"
 	"github.com/soundmatch/soundmatch/stats"
 	"github.com/soundmatch/soundmatch/store"
+	"github.com/soundmatch/soundmatch/study"
 	"github.com/spf13/cobra"
 )
 
@@ -42,7 +44,12 @@ studies and lists what is missing (no ratings yet, failed trials, pairs
 with fewer than 2 trials, raters who have not finished). Everything but the
 pictures is byte-for-byte reproducible for the same database and flags.
 
---variant np (default) is the non-parametric Scott-Knott ESD (median order,
+The bootstrap resamples, seed, alpha and Scott-Knott variant default to the
+[evaluation] section of the study's config (METHOD: 1000, seed 1, 0.05, np);
+the flags below override it. With the config the report also lists the
+pairs and trials the study plans but the database does not hold yet.
+
+--variant np is the non-parametric Scott-Knott ESD (median order,
 Kruskal-Wallis split, Cliff's delta); p is the parametric one (mean order,
 sum-of-squares split, Cohen's d). --branch development (default) requires
 every pair of a group to be negligible; master only its two ends.`,
@@ -57,11 +64,11 @@ func init() {
 	f := reportCmd.Flags()
 	f.StringVar(&reportFlags.db, "db", "", "study database (required)")
 	f.StringVar(&reportFlags.out, "out", "", "directory to write the report into (created if needed; required)")
-	f.StringVar(&reportFlags.variant, "variant", "np", "Scott-Knott ESD version: np (non-parametric) or p (parametric)")
+	f.StringVar(&reportFlags.variant, "variant", "np", "Scott-Knott ESD version: np (non-parametric) or p (parametric); default from the study config")
 	f.StringVar(&reportFlags.branch, "branch", "development", "negligible-group rule: development (all pairs) or master (the two ends)")
-	f.Uint64Var(&reportFlags.seed, "seed", 1, "bootstrap seed")
-	f.IntVar(&reportFlags.resamples, "resamples", 1000, "bootstrap resamples per group")
-	f.Float64Var(&reportFlags.alpha, "alpha", 0.05, "significance level of the Kruskal-Wallis test")
+	f.Uint64Var(&reportFlags.seed, "seed", 1, "bootstrap seed; default from the study config")
+	f.IntVar(&reportFlags.resamples, "resamples", 1000, "bootstrap resamples per group; default from the study config")
+	f.Float64Var(&reportFlags.alpha, "alpha", 0.05, "significance level of the Kruskal-Wallis test; default from the study config")
 	f.BoolVar(&reportFlags.noPictures, "no-pictures", false, "write only report.md and the CSV files")
 	rootCmd.AddCommand(reportCmd)
 }
@@ -71,7 +78,50 @@ func runReport(cmd *cobra.Command, _ []string) error {
 	if fl.db == "" || fl.out == "" {
 		return userErrf("report: --db FILE and --out DIR are required (see 'soundmatch report --help')")
 	}
+	if st, err := os.Stat(fl.out); err == nil && !st.IsDir() {
+		return userErrf("--out %s: exists and is not a directory", fl.out)
+	}
+	db, err := store.OpenExisting(fl.db)
+	if err != nil {
+		return userErr(err)
+	}
+	defer db.Close()
 	opt := report.DefaultOptions()
+	// The study config fixes how the study is analysed; flags given on the
+	// command line override it.
+	text, _, err := db.Config(cmd.Context())
+	switch {
+	case errors.Is(err, store.ErrNoConfig):
+	case err != nil:
+		return err
+	default:
+		cfg, err := study.ParseCanonical(text)
+		if err != nil {
+			return userErrf("%s: %v", fl.db, err)
+		}
+		ev := cfg.Evaluation
+		f := cmd.Flags()
+		if ev.Bootstrap > 0 && !f.Changed("resamples") {
+			fl.resamples = ev.Bootstrap
+		}
+		if ev.Alpha > 0 && !f.Changed("alpha") {
+			fl.alpha = ev.Alpha
+		}
+		if ev.ScottKnott != "" && !f.Changed("variant") {
+			fl.variant = ev.ScottKnott
+		}
+		if !f.Changed("seed") {
+			fl.seed = ev.Seed
+		}
+		x := &report.Expected{Trials: cfg.Trials}
+		for _, p := range cfg.Programs {
+			x.Programs = append(x.Programs, p.Name)
+		}
+		for _, l := range cfg.Losses {
+			x.Losses = append(x.Losses, l.Label)
+		}
+		opt.Expected = x
+	}
 	switch fl.variant {
 	case "np":
 	case "p":
@@ -93,14 +143,6 @@ func runReport(cmd *cobra.Command, _ []string) error {
 		return userErrf("--alpha %v: must be between 0 and 1", fl.alpha)
 	}
 	opt.Seed, opt.Resamples, opt.Alpha, opt.Pictures = fl.seed, fl.resamples, fl.alpha, !fl.noPictures
-	if st, err := os.Stat(fl.out); err == nil && !st.IsDir() {
-		return userErrf("--out %s: exists and is not a directory", fl.out)
-	}
-	db, err := store.OpenExisting(fl.db)
-	if err != nil {
-		return userErr(err)
-	}
-	defer db.Close()
 	r, err := report.Analyze(cmd.Context(), db, opt)
 	if err != nil {
 		return err
