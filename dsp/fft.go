@@ -24,13 +24,13 @@ type FFT struct {
 	n int
 
 	// Power-of-two path.
-	m     int            // n/2, the complex FFT length
-	rev   []int32        // bit reversal permutation of 0 … m−1
-	tw    [][]complex128 // per radix-4 stage: w, w², w³ interleaved
-	post  []complex128   // exp(−2πik/n), k = 0 … m
-	z     []complex128   // work, m values
-	odd   bool           // log2(m) odd: one leading radix-2 pass
-	first int            // h of the first twiddled radix-4 stage
+	m     int          // n/2, the complex FFT length
+	rev   []int32      // bit reversal permutation of 0 … m−1
+	tw    [][]twiddle3 // per radix-4 stage: w^j, w^2j, w^3j
+	post  []complex128 // exp(−2πik/n), k = 0 … m
+	z     []complex128 // work, m values
+	odd   bool         // log2(m) odd: one leading radix-2 pass
+	first int          // h of the first twiddled radix-4 stage
 
 	// Fallback path.
 	g    *fourier.FFT
@@ -74,16 +74,22 @@ func NewFFT(n int) *FFT {
 	}
 	p.first = h
 	for ; h <= m/4; h *= 4 {
-		t := make([]complex128, 3*h)
-		for j := 0; j < h; j++ {
-			for q := 1; q <= 3; q++ {
-				s, c := math.Sincos(-2 * math.Pi * float64(q*j) / float64(4*h))
-				t[3*j+q-1] = complex(c, s)
-			}
+		t := make([]twiddle3, h)
+		for j := range t {
+			t[j] = twiddle3{cis(j, 4*h), cis(2*j, 4*h), cis(3*j, 4*h)}
 		}
 		p.tw = append(p.tw, t)
 	}
 	return p
+}
+
+// twiddle3 holds the three twiddle factors of one radix-4 butterfly.
+type twiddle3 struct{ w1, w2, w3 complex128 }
+
+// cis returns exp(−2πi·k/n).
+func cis(k, n int) complex128 {
+	s, c := math.Sincos(-2 * math.Pi * float64(k) / float64(n))
+	return complex(c, s)
 }
 
 // Len returns the sequence length the plan accepts.
@@ -128,19 +134,8 @@ func (p *FFT) forward(dst []complex128, x, w []float64) {
 	}
 	m := p.m
 	z := p.z
-	rev := p.rev[:m]
-	x = x[:2*m]
-	if w == nil {
-		for k, r := range rev {
-			z[r] = complex(x[2*k], x[2*k+1])
-		}
-	} else {
-		w = w[:2*m]
-		for k, r := range rev {
-			z[r] = complex(x[2*k]*w[2*k], x[2*k+1]*w[2*k+1])
-		}
-	}
-	p.transform()
+	p.packFirstPass(x, w)
+	p.stages()
 	// Split the transform of z = even + i·odd into the spectrum of x:
 	// X[k] = E + W^k·O and X[m−k] = conj(E − W^k·O).
 	dst = dst[:m+1]
@@ -189,23 +184,24 @@ func (p *FFT) adjointAdd(dst []float64, g []complex128, w []float64) {
 	rev := p.rev[:m]
 	post := p.post[:m+1]
 	g = g[:m+1]
-	// Adjoint of the split: X[k] = c1·Z[k] + c2·conj(Z[m−k]) with
-	// c1 = (1 − iW^k)/2, c2 = (1 + iW^k)/2. The conjugate of Z̄ is
-	// accumulated (in bit-reversed order) so that a forward transform
-	// yields the conjugate of the inverse transform.
-	clear(z)
-	for k := 0; k <= m; k++ {
-		wr, wi := real(post[k]), imag(post[k])
-		gr, gi := real(g[k]), imag(g[k])
-		// c1 = (1 + wi − i·wr)/2, c2 = (1 − wi + i·wr)/2.
-		c1r, c1i := 0.5*(1+wi), -0.5*wr
-		c2r, c2i := 0.5*(1-wi), 0.5*wr
-		// conj(conj(c1)·G) = c1·conj(G)
-		a := complex(c1r*gr+c1i*gi, c1i*gr-c1r*gi)
-		// conj(c2·conj(G)) = conj(c2)·G
-		b := complex(c2r*gr+c2i*gi, c2r*gi-c2i*gr)
-		z[rev[k&(m-1)]] += a
-		z[rev[(m-k)&(m-1)]] += b
+	// Adjoint of the split X[k] = E + W^k·O, X[m−k] = conj(E − W^k·O)
+	// with E = (Z[k] + conj Z[m−k])/2, O = −i(Z[k] − conj Z[m−k])/2:
+	// Ē = G[k] + conj G[m−k], Ō = conj(W^k)·(G[k] − conj G[m−k]),
+	// Z̄[k] = (Ē + iŌ)/2, Z̄[m−k] = conj(Ē − iŌ)/2. The conjugate of Z̄
+	// is stored (in bit-reversed order) so that a forward transform yields
+	// the conjugate of the inverse transform.
+	g0, gm := real(g[0]), real(g[m])
+	z[0] = complex(g0+gm, -(g0 - gm))
+	z[rev[m/2]] = g[m/2]
+	for k := 1; k < m/2; k++ {
+		a, b := g[k], g[m-k]
+		er, ei := real(a)+real(b), imag(a)-imag(b)
+		dr, di := real(a)-real(b), imag(a)+imag(b) // G[k] − conj G[m−k]
+		wr, wi := real(post[k]), -imag(post[k])    // conj(W^k)
+		or, oi := wr*dr-wi*di, wr*di+wi*dr
+		// Ē + iŌ = (er − oi) + i(ei + or); Ē − iŌ = (er + oi) + i(ei − or).
+		z[rev[k]] = complex(0.5*(er-oi), -0.5*(ei+or))
+		z[rev[m-k]] = complex(0.5*(er+oi), 0.5*(ei-or))
 	}
 	p.transform()
 	dst = dst[:2*m]
@@ -234,20 +230,56 @@ func (p *FFT) transform() {
 			z[b], z[b+1] = a0+a1, a0-a1
 		}
 	} else {
-		// Radix-4 with h = 1: no twiddles.
 		for b := 0; b < m; b += 4 {
 			s := z[b : b+4 : b+4]
-			a, bb, c, d := s[0], s[1], s[2], s[3]
-			// Inputs in bit-reversed order: s = [F0, F2, F1, F3].
-			t0, t1 := a+bb, a-bb
-			t2, t3 := c+d, c-d
-			s[0] = t0 + t2
-			s[2] = t0 - t2
-			mi := complex(imag(t3), -real(t3)) // −i·t3
-			s[1] = t1 + mi
-			s[3] = t1 - mi
+			s[0], s[1], s[2], s[3] = radix4(s[0], s[1], s[2], s[3])
 		}
 	}
+	p.stages()
+}
+
+// radix4 is the twiddle-free length-4 butterfly on inputs in bit-reversed
+// order (F0, F2, F1, F3 of length-1 transforms).
+func radix4(a, b, c, d complex128) (complex128, complex128, complex128, complex128) {
+	t0, t1 := a+b, a-b
+	t2, t3 := c+d, c-d
+	mi := complex(imag(t3), -real(t3)) // −i·t3
+	return t0 + t2, t1 + mi, t0 - t2, t1 - mi
+}
+
+// packFirstPass packs x·w (w nil: no window) as the complex sequence
+// x[2k] + i·x[2k+1] in bit-reversed order and runs the first, twiddle-free
+// pass of the transform on it in the same sweep.
+func (p *FFT) packFirstPass(x, w []float64) {
+	z := p.z
+	m := len(z)
+	rev := p.rev[:m]
+	x = x[:2*m]
+	val := func(k int32) complex128 {
+		if w == nil {
+			return complex(x[2*k], x[2*k+1])
+		}
+		return complex(x[2*k]*w[2*k], x[2*k+1]*w[2*k+1])
+	}
+	if w != nil {
+		w = w[:2*m]
+	}
+	if p.odd {
+		for b := 0; b < m; b += 2 {
+			a0, a1 := val(rev[b]), val(rev[b+1])
+			z[b], z[b+1] = a0+a1, a0-a1
+		}
+		return
+	}
+	for b := 0; b < m; b += 4 {
+		r := rev[b : b+4 : b+4]
+		s := z[b : b+4 : b+4]
+		s[0], s[1], s[2], s[3] = radix4(val(r[0]), val(r[1]), val(r[2]), val(r[3]))
+	}
+}
+
+// stages runs the twiddled radix-4 passes.
+func (p *FFT) stages() {
 	h := p.first
 	for _, t := range p.tw {
 		p.stage(h, t)
@@ -258,17 +290,18 @@ func (p *FFT) transform() {
 // stage combines, in every block of 4h values, the four length-h
 // transforms (stored as F0, F2, F1, F3 because of the bit-reversed input
 // order) into one transform of length 4h.
-func (p *FFT) stage(h int, t []complex128) {
+func (p *FFT) stage(h int, t []twiddle3) {
 	z := p.z
 	m := len(z)
-	t = t[:3*h]
+	t = t[:h]
 	for b := 0; b < m; b += 4 * h {
 		s0 := z[b : b+h : b+h]
 		s1 := z[b+h : b+2*h : b+2*h]
 		s2 := z[b+2*h : b+3*h : b+3*h]
 		s3 := z[b+3*h : b+4*h : b+4*h]
-		for j := range s0 {
-			w1, w2, w3 := t[3*j], t[3*j+1], t[3*j+2]
+		s1, s2, s3 = s1[:len(s0)], s2[:len(s0)], s3[:len(s0)]
+		for j, tw := range t {
+			w1, w2, w3 := tw.w1, tw.w2, tw.w3
 			a := s0[j]
 			bb := w2 * s1[j]
 			c := w1 * s2[j]
