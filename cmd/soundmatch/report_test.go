@@ -16,6 +16,9 @@ func runReportCmd(t *testing.T, args ...string) (string, error) {
 	t.Helper()
 	reportFlags.db, reportFlags.out, reportFlags.variant, reportFlags.branch = "", "", "np", "development"
 	reportFlags.seed, reportFlags.resamples, reportFlags.alpha, reportFlags.noPictures = 1, 1000, 0.05, false
+	for _, name := range []string{"db", "out", "variant", "branch", "seed", "resamples", "alpha", "no-pictures"} {
+		reportCmd.Flags().Lookup(name).Changed = false
+	}
 	var out bytes.Buffer
 	rootCmd.SetOut(&out)
 	rootCmd.SetErr(&out)
@@ -57,6 +60,39 @@ func TestReportCommand(t *testing.T) {
 			t.Errorf("--variant %s: rank table missing:\n%s", variant, x)
 		}
 	}
+
+	// With a study config: its [evaluation] settings and plan are used,
+	// flags override them.
+	cfgDB := filepath.Join(dir, "cfg.db")
+	db, err = store.Open(cfgDB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := "seed = 3\ntrials = 5\n[[programs]]\nname = 'p'\n[[losses]]\nlabel = 'a'\nname = 'mss'\n[[losses]]\nlabel = 'b'\nname = 'mss'\n" +
+		"[evaluation]\nbootstrap = 200\nalpha = 0.01\nscott_knott = 'p'\nseed = 9\n"
+	if err := db.SaveConfig(context.Background(), cfg, nil); err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range []string{"a", "a", "a", "b", "b"} {
+		tr := &store.Trial{Program: "p", Loss: l, Index: i, Params: []string{"x"}, Start: []float64{0}, FinalU: []float64{0},
+			Final: []float64{0}, MSS: float64(i + 1), PLoss: 1, LossFinal: 1, Status: store.StatusOK}
+		if err := db.InsertTrial(context.Background(), tr); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	out := filepath.Join(dir, "cfg")
+	if _, err := runReportCmd(t, "--db", cfgDB, "--out", out, "--no-pictures", "--alpha", "0.1"); err != nil {
+		t.Fatal(err)
+	}
+	md, _ := os.ReadFile(filepath.Join(out, "report.md"))
+	for _, want := range []string{"α = 0.1)", "k = 200 resamples of each group (seed 9)", "Scott-Knott ESD (p, development branch)",
+		"p/a: 3 of 5 trials stored (2 still to run)", "p/b: 2 of 5 trials stored"} {
+		if !bytes.Contains(md, []byte(want)) {
+			t.Errorf("report with config lacks %q:\n%s", want, md)
+		}
+	}
+
 	for _, c := range []struct {
 		args []string
 		want string
