@@ -15,7 +15,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/soundmatch/soundmatch/synth/reference"
+	"github.com/soundmatch/soundmatch/faust"
 )
 
 // Param is one slider of a program: hslider/vslider/nentry(label, init, min, max, step).
@@ -67,7 +67,8 @@ type Program struct {
 	params []Param
 	sr     float64
 
-	ref string // interim: built-in rendered by the reference loops
+	code *code    // compiled, shared by clones
+	m    *machine // this Program's buffers
 }
 
 // Name returns the program's name: the built-in name, or the file name
@@ -85,6 +86,7 @@ func (p *Program) SampleRate() float64 { return p.sr }
 // buffers, for use in another goroutine.
 func (p *Program) Clone() *Program {
 	q := *p
+	q.m = newMachine(p.code)
 	return &q
 }
 
@@ -107,23 +109,60 @@ func (p *Program) Render(values, out []float64, jac [][]float64) {
 			}
 		}
 	}
-	reference.Render(p.ref, p.sr, values, out, jac)
+	p.code.render(p.m, values, out, jac)
+}
+
+// FromGraph compiles a signal graph (the output of the Faust front end)
+// into a Program. name is used in error messages and as the program's name.
+func FromGraph(name string, g *faust.Graph) (*Program, error) {
+	if len(g.Controls) > maxParams {
+		return nil, fmt.Errorf("%s: %d sliders; at most %d are supported", name, len(g.Controls), maxParams)
+	}
+	c := &compiler{
+		name:  name,
+		keys:  map[nodeKey]int32{},
+		sigs:  map[*faust.Sig]int32{},
+		recs:  map[*faust.Rec]int{},
+		refOf: map[int32][2]int{},
+	}
+	out := c.importGraph(g)
+	if c.err != nil {
+		return nil, c.err
+	}
+	for i := range c.nodes {
+		if n := &c.nodes[i]; n.op == faust.OpControl && (n.param < 0 || n.param >= len(g.Controls)) {
+			return nil, fmt.Errorf("%s: malformed signal graph: control %d of %d", name, n.param, len(g.Controls))
+		}
+	}
+	out = c.canonicalize(out)
+	if c.err != nil {
+		return nil, c.err
+	}
+	c.analyse(len(g.Controls))
+	cd := c.emit(out, len(g.Controls))
+	p := &Program{name: programName(name), sr: g.SampleRate, code: cd, m: newMachine(cd)}
+	for _, ct := range g.Controls {
+		p.params = append(p.params, Param{Name: ct.Label, Init: ct.Init, Min: ct.Min, Max: ct.Max, Step: ct.Step})
+	}
+	return p, nil
 }
 
 // Compile compiles Faust source; filename is used in error messages
 // ("file:line:col: message") and for the program's name.
 func Compile(filename string, src []byte, sampleRate float64) (*Program, error) {
-	return nil, fmt.Errorf("%s: the Faust front end is not available in this build yet", filename)
+	g, err := faust.Compile(filename, src, sampleRate)
+	if err != nil {
+		return nil, err
+	}
+	return FromGraph(filename, g)
 }
 
 func compileBuiltin(name string, src []byte, sampleRate float64) (*Program, error) {
-	params := map[string][]Param{
-		"bp-noise":    {{"lp_cut", 900, 50, 1000, 1}, {"hp_cut", 100, 1, 120, 1}},
-		"add-sinesaw": {{"saw_freq", 800, 20, 1000, 1}, {"sine_freq", 300, 20, 1000, 1}},
-		"noise-am":    {{"amp", 0.5, 0, 5, 0.01}, {"modulator", 0.5, 0, 4, 0.01}},
-		"sinesaw-am":  {{"carrier", 100, 20, 1000, 1}, {"amp", 6, 1, 20, 1}},
-	}[name]
-	return &Program{name: name, params: params, sr: sampleRate, ref: name}, nil
+	p, err := Compile(name+".dsp", src, sampleRate)
+	if err != nil {
+		return nil, fmt.Errorf("built-in program %s: %w", name, err)
+	}
+	return p, nil
 }
 
 func programName(filename string) string {
