@@ -37,7 +37,7 @@ type Options struct {
 	Workers  int   // goroutines, one trial each; 0 = GOMAXPROCS
 	Shard    Shard // the slice of the plan to run; zero = all of it
 	Runner   Runner
-	Progress func(Progress) // called after each stored trial, from one goroutine
+	Progress func(Progress) // called once before the first trial (Done 0), then after each stored one, from one goroutine
 }
 
 // Progress reports a run as it goes.
@@ -45,6 +45,8 @@ type Progress struct {
 	Done    int // trials stored by this run
 	Total   int // trials this run has to do (planned minus already stored)
 	Failed  int // of Done, how many failed
+	Skipped int // trials of the plan already stored before this run
+	Workers int
 	Elapsed time.Duration
 	Trial   *store.Trial // the trial just stored
 }
@@ -157,6 +159,9 @@ func Run(ctx context.Context, db *store.DB, cfg *Config, opt Options) (Summary, 
 	go func() { wg.Wait(); close(results) }()
 
 	start := time.Now()
+	if opt.Progress != nil {
+		opt.Progress(Progress{Total: len(todo), Skipped: sum.Skipped, Workers: workers})
+	}
 	var storeErr error
 	for tr := range results {
 		if storeErr != nil {
@@ -183,7 +188,7 @@ func Run(ctx context.Context, db *store.DB, cfg *Config, opt Options) (Summary, 
 			sum.Diverged++
 		}
 		if opt.Progress != nil {
-			opt.Progress(Progress{Done: sum.Ran, Total: len(todo), Failed: sum.Failed, Elapsed: time.Since(start), Trial: tr})
+			opt.Progress(Progress{Done: sum.Ran, Total: len(todo), Failed: sum.Failed, Skipped: sum.Skipped, Workers: workers, Elapsed: time.Since(start), Trial: tr})
 		}
 	}
 	sum.Elapsed = time.Since(start)

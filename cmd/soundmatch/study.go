@@ -265,10 +265,15 @@ func (r *studyReporter) progress(p study.Progress) {
 				progressbar.OptionSetItsString("trials"),
 				progressbar.OptionSetPredictTime(true),
 				progressbar.OptionThrottle(200*time.Millisecond),
-				progressbar.OptionFullWidth(),
+				progressbar.OptionSetWidth(30),
+				progressbar.OptionSetRenderBlankState(true),
 			)
 		}
 		r.bar.Set(p.Done)
+		return
+	}
+	if p.Done == 0 {
+		fmt.Fprintf(r.w, "study: %d trials to run on %d workers (%d already stored)\n", p.Total, p.Workers, p.Skipped)
 		return
 	}
 	if p.Done%r.every != 0 && p.Done != p.Total {
@@ -376,16 +381,24 @@ Merging is idempotent: merging a file twice adds nothing.`,
 					return userErrf("study merge: %s is both the output and an input", in)
 				}
 			}
+			_, statErr := os.Stat(dbPath)
+			created := errors.Is(statErr, os.ErrNotExist)
 			db, err := store.Open(dbPath)
 			if err != nil {
 				return userErr(err)
 			}
-			defer db.Close()
 			res, err := study.Merge(cmd.Context(), db, args)
+			db.Close()
 			for i, r := range res {
 				fmt.Fprintf(cmd.ErrOrStderr(), "%s: %d trials added, %d already present\n", args[i], r.Added, r.Same)
 			}
 			if err != nil {
+				if created && len(res) == 0 {
+					// Refused before writing anything: leave no empty database behind.
+					for _, suffix := range []string{"", "-wal", "-shm"} {
+						os.Remove(dbPath + suffix)
+					}
+				}
 				return userErr(err)
 			}
 			return nil
