@@ -46,7 +46,8 @@ type box struct {
 	op        Op
 	sig       *Sig
 	slot      *slotVar
-	ctl       int // index in evaluator.controls
+	ctl       int  // index in evaluator.controls
+	infix     bool // an infix primitive: its arguments fill its last inputs
 }
 
 type slotVar struct{ name string }
@@ -334,17 +335,22 @@ func (ev *evaluator) primBox(x *Prim, file string) (value, error) {
 	case MEM:
 		bx.kind, bx.ins = bMem, 1
 	case DELAY:
-		bx.kind, bx.ins = bDelay, 2
+		bx.kind, bx.ins, bx.infix = bDelay, 2, true
 	case SELECT2:
 		bx.kind, bx.ins = bSelect2, 3
 	case ATTACH:
-		bx.kind, bx.ins = bAttach, 2
+		bx.kind, bx.ins, bx.infix = bAttach, 2, true
 	default:
 		p, ok := primOps[x.Tok]
 		if !ok {
 			return nil, ev.errorf(file, x.At, "unsupported construct: %s", strings.Trim(x.Tok.String(), "'"))
 		}
 		bx.kind, bx.ins, bx.op = bPrim, p.ins, p.op
+		switch p.op {
+		case OpAtan2, OpFmod, OpMin, OpMax:
+		default:
+			bx.infix = p.ins == 2
+		}
 	}
 	return bx, nil
 }
@@ -490,26 +496,40 @@ func (ev *evaluator) apply(f value, args []value, file string, at Pos) (value, e
 		}
 		return ev.apply(r, all[f.arity:], file, at)
 	case *box:
-		if len(args) > f.ins {
-			return nil, ev.errorf(file, at, "too many arguments: a block diagram with %d inputs applied to %d arguments", f.ins, len(args))
-		}
-		var in *box
-		for i := 0; i < f.ins-len(args); i++ {
-			w := &box{kind: bWire, ins: 1, outs: 1, at: at, file: file}
-			in = ev.parOpt(in, w, file, at)
-		}
-		for _, a := range args {
+		// Faust's applyList: f(args) is (args, _,...,_) : f, except for
+		// the infix primitives (+ - * / % @ < ... and pow) applied to a
+		// single signal, where the argument comes last: /(2) is _,2 : /.
+		boxes := make([]*box, len(args))
+		outs := 0
+		for i, a := range args {
 			ab, err := ev.toBox(a, file, at)
 			if err != nil {
 				return nil, err
 			}
+			boxes[i] = ab
+			outs += ab.outs
+		}
+		if outs > f.ins {
+			return nil, ev.errorf(file, at, "too many arguments: they give %d signals, the block diagram has %d inputs", outs, f.ins)
+		}
+		var in *box
+		wires := func() {
+			for i := 0; i < f.ins-outs; i++ {
+				in = ev.parOpt(in, &box{kind: bWire, ins: 1, outs: 1, at: at, file: file}, file, at)
+			}
+		}
+		infix := outs == 1 && f.infix
+		if infix {
+			wires()
+		}
+		for _, ab := range boxes {
 			in = ev.parOpt(in, ab, file, at)
+		}
+		if !infix {
+			wires()
 		}
 		if in == nil {
 			return f, nil
-		}
-		if in.outs != f.ins {
-			return nil, ev.errorf(file, at, "the arguments give %d signals but the block diagram applied to them has %d inputs", in.outs, f.ins)
 		}
 		return ev.seq(in, f, file, at)
 	}
