@@ -28,11 +28,15 @@ type STFTConfig struct {
 	Center     bool      // reflect-pad NFFT/2 samples on each side
 	Normalize  bool      // divide by √Σw²
 	PowerFloor float64   // lower bound of |X|² inside the square root (0: none)
+
+	// MagnitudeOnly builds a plan for Magnitude alone, without the memory
+	// Forward and Adjoint need (one complex value per bin).
+	MagnitudeOnly bool
 }
 
 // STFT is a plan for the magnitude STFT of signals of one length, and for
-// its adjoint. Forward caches the phases of the last transform; Adjoint
-// differentiates the magnitude at that point.
+// its adjoint. Forward caches the complex spectrum of the last transform;
+// Adjoint differentiates the magnitude at that point.
 type STFT struct {
 	cfg    STFTConfig
 	n      int       // signal length
@@ -43,8 +47,8 @@ type STFT struct {
 	w      []float64 // effective window, NFFT samples (scaled, zero-padded or cropped)
 	fft    *FFT
 	xp     []float64    // padded signal (or its gradient)
-	spec   []complex128 // one frame's spectrum, then its gradient
-	phase  []complex128 // X/|X| of every bin of the last Forward (0 below the floor)
+	spec   []complex128 // one frame's spectrum gradient
+	cache  []complex128 // X of every bin of the last Forward
 }
 
 // NewSTFT returns a plan for signals of n samples. It returns an error
@@ -107,7 +111,9 @@ func NewSTFT(cfg STFTConfig, n int) (*STFT, error) {
 		s.xp = make([]float64, padded)
 	}
 	s.spec = make([]complex128, s.bins)
-	s.phase = make([]complex128, s.frames*s.bins)
+	if !cfg.MagnitudeOnly {
+		s.cache = make([]complex128, s.frames*s.bins)
+	}
 	return s, nil
 }
 
@@ -121,9 +127,25 @@ func (s *STFT) Frames() int { return s.frames }
 func (s *STFT) Bins() int { return s.bins }
 
 // Forward writes the magnitude spectrogram of x into dst, frame-major:
-// dst[f·Bins()+k] is bin k of frame f. It panics if len(x) != Len() or
-// len(dst) != Frames()·Bins().
+// dst[f·Bins()+k] is bin k of frame f, and keeps the complex spectrum for
+// Adjoint. It panics if len(x) != Len(), len(dst) != Frames()·Bins(), or
+// the plan was built MagnitudeOnly.
 func (s *STFT) Forward(dst, x []float64) {
+	if s.cache == nil {
+		panic("dsp: STFT.Forward on a MagnitudeOnly plan")
+	}
+	s.run(dst, x, s.cache, s.bins)
+}
+
+// Magnitude is Forward without keeping anything for Adjoint, which saves
+// memory traffic when no gradient is needed.
+func (s *STFT) Magnitude(dst, x []float64) {
+	s.run(dst, x, s.spec, 0)
+}
+
+// run computes the magnitude spectrogram; frame f's spectrum goes to
+// spec[f·stride:] (stride 0 reuses one frame's buffer).
+func (s *STFT) run(dst, x []float64, spec []complex128, stride int) {
 	if len(x) != s.n || len(dst) != s.frames*s.bins {
 		panic("dsp: STFT length mismatch")
 	}
@@ -139,22 +161,18 @@ func (s *STFT) Forward(dst, x []float64) {
 	}
 	nfft, hop, bins := s.cfg.NFFT, s.cfg.Hop, s.bins
 	floor := s.cfg.PowerFloor
-	spec := s.spec
+	sfloor := math.Sqrt(floor)
 	for f := 0; f < s.frames; f++ {
-		s.fft.forward(spec, xp[f*hop:f*hop+nfft], s.w)
+		sp := spec[f*stride : f*stride+bins]
+		s.fft.forward(sp, xp[f*hop:f*hop+nfft], s.w)
 		row := dst[f*bins : (f+1)*bins]
-		ph := s.phase[f*bins : (f+1)*bins]
-		for k, v := range spec {
+		for k, v := range sp {
 			re, im := real(v), imag(v)
 			p := re*re + im*im
 			if p > floor {
-				m := math.Sqrt(p)
-				row[k] = m
-				inv := 1 / m
-				ph[k] = complex(re*inv, im*inv)
+				row[k] = math.Sqrt(p)
 			} else {
-				row[k] = math.Sqrt(floor)
-				ph[k] = 0
+				row[k] = sfloor
 			}
 		}
 	}
@@ -169,6 +187,9 @@ func (s *STFT) Adjoint(dst, grad []float64) {
 	if len(dst) != s.n || len(grad) != s.frames*s.bins {
 		panic("dsp: STFT length mismatch")
 	}
+	if s.cache == nil {
+		panic("dsp: STFT.Adjoint on a MagnitudeOnly plan")
+	}
 	gp := dst
 	if s.pad > 0 {
 		gp = s.xp
@@ -176,11 +197,21 @@ func (s *STFT) Adjoint(dst, grad []float64) {
 	clear(gp)
 	nfft, hop, bins := s.cfg.NFFT, s.cfg.Hop, s.bins
 	spec := s.spec
+	floor := s.cfg.PowerFloor
 	for f := 0; f < s.frames; f++ {
 		row := grad[f*bins : (f+1)*bins]
-		ph := s.phase[f*bins : (f+1)*bins]
+		x := s.cache[f*bins : (f+1)*bins]
+		spec = spec[:len(row)]
+		// ∂|X|/∂X = X/|X| (0 where the floor holds the magnitude).
 		for k, g := range row {
-			spec[k] = complex(g*real(ph[k]), g*imag(ph[k]))
+			re, im := real(x[k]), imag(x[k])
+			p := re*re + im*im
+			if p > floor {
+				c := g / math.Sqrt(p)
+				spec[k] = complex(c*re, c*im)
+			} else {
+				spec[k] = 0
+			}
 		}
 		s.fft.adjointAdd(gp[f*hop:f*hop+nfft], spec, s.w)
 	}

@@ -308,3 +308,28 @@ func TestMelBankLibrosa(t *testing.T) {
 		t.Fatalf("adjoint identity %g vs %g", lhs, rhs)
 	}
 }
+
+func TestSTFTMagnitudeEqualsForward(t *testing.T) {
+	x := randSignal(rand.New(rand.NewPCG(11, 12)), 2000)
+	cfg := STFTConfig{NFFT: 256, Window: Hann(300), Hop: 64, Center: true, Normalize: true}
+	s, _ := NewSTFT(cfg, len(x))
+	a := make([]float64, s.Frames()*s.Bins())
+	b := make([]float64, len(a))
+	s.Forward(a, x)
+	s.Magnitude(b, x)
+	cfg.MagnitudeOnly = true
+	m, _ := NewSTFT(cfg, len(x))
+	c := make([]float64, len(a))
+	m.Magnitude(c, x)
+	for i := range a {
+		if a[i] != b[i] || a[i] != c[i] {
+			t.Fatalf("bin %d: Forward %g, Magnitude %g, MagnitudeOnly %g", i, a[i], b[i], c[i])
+		}
+	}
+	defer func() {
+		if recover() == nil {
+			t.Fatal("Forward on a MagnitudeOnly plan did not panic")
+		}
+	}()
+	m.Forward(c, x)
+}

@@ -61,30 +61,40 @@ func (d *SoftDTW) Value(a, b []float64) float64 {
 	for j := 1; j <= m; j++ {
 		r[j] = inf
 	}
+	for i := 1; i <= n; i++ {
+		r[i*cols] = inf
+	}
 	g := d.gamma
 	ig := 1 / g
-	for i := 1; i <= n; i++ {
-		ai := a[i-1]
-		prev := r[(i-1)*cols : i*cols]
-		cur := r[i*cols : (i+1)*cols]
-		wi := w[3*i*cols : 3*(i+1)*cols]
-		cur[0] = inf
-		left := inf
-		for j := 1; j <= m; j++ {
-			diag, up := prev[j-1], prev[j]
-			mn := math.Min(diag, math.Min(up, left))
-			// One of the three exponentials is exp(0) = 1.
-			ed := math.Exp((mn - diag) * ig)
-			eu := math.Exp((mn - up) * ig)
-			el := math.Exp((mn - left) * ig)
-			s := ed + eu + el
-			c := ai - b[j-1]
-			v := c*c + mn - g*math.Log(s)
-			cur[j] = v
-			left = v
-			is := 1 / s
-			k := 3 * j
-			wi[k], wi[k+1], wi[k+2] = ed*is, eu*is, el*is
+	// Each cell depends on its left neighbour, so a row is one long chain
+	// of dependent exponentials and logarithms. Sweeping a strip of rows
+	// along anti-diagonals interleaves independent cells — (i, j) and
+	// (i+1, j−1) — and lets the processor overlap them. Every cell still
+	// performs exactly the same arithmetic.
+	const strip = 8
+	for i0 := 1; i0 <= n; i0 += strip {
+		rows := min(strip, n-i0+1)
+		for t := 1; t <= m+rows-1; t++ {
+			for q := 0; q < rows; q++ {
+				j := t - q
+				if j < 1 || j > m {
+					continue
+				}
+				i := i0 + q
+				at := i*cols + j
+				diag, up, left := r[at-cols-1], r[at-cols], r[at-1]
+				mn := math.Min(diag, math.Min(up, left))
+				// The minimum's exponential is exactly 1.
+				ed := expNeg((mn - diag) * ig)
+				eu := expNeg((mn - up) * ig)
+				el := expNeg((mn - left) * ig)
+				s := ed + eu + el
+				c := a[i-1] - b[j-1]
+				r[at] = c*c + mn - g*logPos(s)
+				is := 1 / s
+				k := 3 * at
+				w[k], w[k+1], w[k+2] = ed*is, eu*is, el*is
+			}
 		}
 	}
 	return r[n*cols+m]
@@ -189,16 +199,17 @@ func NewDTWEnvelope(target []float64, s Settings) (*DTWEnvelope, error) {
 	l.genv, l.graw = make([]float64, k), make([]float64, k)
 	l.et = make([]float64, k)
 	l.dtw = NewSoftDTW(k, k, gamma)
-	l.envelope(l.et, target)
+	l.envelope(l.et, target, nil)
 	if div {
 		l.dtt = l.dtw.Value(l.et, l.et)
 	}
 	return l, nil
 }
 
-// envelope writes the smoothed envelope of x into dst.
-func (l *DTWEnvelope) envelope(dst, x []float64) {
-	l.st.Forward(l.s, x)
+// envelope writes the smoothed envelope of x into dst (keeping what the
+// gradient needs when grad is non-nil).
+func (l *DTWEnvelope) envelope(dst, x, grad []float64) {
+	forward(l.st, l.s, x, grad)
 	b := l.st.Bins()
 	for k := range l.raw {
 		sum := 0.0
@@ -217,7 +228,7 @@ func (l *DTWEnvelope) envelope(dst, x []float64) {
 // Eval implements Loss.
 func (l *DTWEnvelope) Eval(x, grad []float64) float64 {
 	checkLen(x, grad, l.st.Len())
-	l.envelope(l.env, x)
+	l.envelope(l.env, x, grad)
 	v := l.dtw.Value(l.env, l.et)
 	if grad != nil {
 		clear(l.genv)

@@ -80,8 +80,8 @@ func NewMelL1(target []float64, s Settings) (*MelL1, error) {
 }
 
 // melOf computes S, S^p and the mel energies M·S^p of x.
-func (l *MelL1) melOf(x []float64) {
-	l.st.Forward(l.s, x)
+func (l *MelL1) melOf(x, grad []float64) {
+	forward(l.st, l.s, x, grad)
 	switch l.power {
 	case 1:
 		copy(l.p, l.s)
@@ -99,22 +99,22 @@ func (l *MelL1) melOf(x []float64) {
 
 // logMel writes log(M·S^p + ε) of x into dst.
 func (l *MelL1) logMel(dst, x []float64) {
-	l.melOf(x)
+	l.melOf(x, nil)
 	for i, v := range l.mel {
-		dst[i] = math.Log(v + l.eps)
+		dst[i] = logPos(v + l.eps)
 	}
 }
 
 // Eval implements Loss.
 func (l *MelL1) Eval(x, grad []float64) float64 {
 	checkLen(x, grad, l.n)
-	l.melOf(x)
+	l.melOf(x, grad)
 	inv := 1 / float64(len(l.mel))
 	sum := 0.0
 	for i, v := range l.mel {
-		d := math.Log(v+l.eps) - l.target[i]
+		d := logPos(v+l.eps) - l.target[i]
 		sum += math.Abs(d)
-		l.mel[i] = sign(d) * inv / (v + l.eps) // ∂L/∂mel, in place
+		l.mel[i] = signTimes(d, inv/(v+l.eps)) // ∂L/∂mel, in place
 	}
 	if grad != nil {
 		l.bank.Adjoint(l.p, l.mel)

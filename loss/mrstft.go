@@ -69,7 +69,7 @@ func NewMRSTFT(target []float64, s Settings) (*MRSTFT, error) {
 		}
 		m := st.Frames() * st.Bins()
 		t := make([]float64, m)
-		st.Forward(t, target)
+		st.Magnitude(t, target)
 		norm := 0.0
 		for _, v := range t {
 			norm += v * v
@@ -92,12 +92,12 @@ func (l *MRSTFT) Eval(x, grad []float64) float64 {
 	total := 0.0
 	for r, st := range l.st {
 		sx, t := l.spec[r], l.target[r]
-		st.Forward(sx, x)
+		forward(st, sx, x, grad)
 		dd, lm := 0.0, 0.0
 		for k, a := range sx {
 			d := a - t[k]
 			dd += d * d
-			lm += math.Abs(math.Log(a / t[k]))
+			lm += math.Abs(logPos(a / t[k]))
 		}
 		inv := 1 / float64(len(sx))
 		dn := math.Sqrt(dd)
@@ -114,7 +114,7 @@ func (l *MRSTFT) Eval(x, grad []float64) float64 {
 		clog := ir * l.wlog * inv
 		for k, a := range sx {
 			d := a - t[k]
-			sx[k] = csc*d + clog*sign(d)/a
+			sx[k] = csc*d + signTimes(d, clog/a)
 		}
 		st.Adjoint(l.gtmp, sx)
 		for k, v := range l.gtmp {

@@ -46,10 +46,11 @@ func NewMSS(target []float64) (*MSSLoss, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newMSS(target, s)
+	return newMSS(target, s, true)
 }
 
-func newMSS(target []float64, s Settings) (*MSSLoss, error) {
+// newMSS builds the plan; without grad it can only compute values.
+func newMSS(target []float64, s Settings, grad bool) (*MSSLoss, error) {
 	var e settingErr
 	scales := e.ints(s, "scales")
 	hop := e.int(s, "hop")
@@ -66,7 +67,7 @@ func newMSS(target []float64, s Settings) (*MSSLoss, error) {
 		if err != nil {
 			return nil, fmt.Errorf("setting window: %v", err)
 		}
-		st, err := dsp.NewSTFT(dsp.STFTConfig{NFFT: sz, Window: w, Hop: hop}, n)
+		st, err := dsp.NewSTFT(dsp.STFTConfig{NFFT: sz, Window: w, Hop: hop, MagnitudeOnly: !grad}, n)
 		if err != nil {
 			return nil, fmt.Errorf("scale %d: %v", sz, err)
 		}
@@ -76,7 +77,7 @@ func newMSS(target []float64, s Settings) (*MSSLoss, error) {
 	}
 	l.normalize(l.xn, target)
 	for i, st := range l.st {
-		st.Forward(l.target[i], l.xn)
+		st.Magnitude(l.target[i], l.xn)
 	}
 	return l, nil
 }
@@ -113,16 +114,16 @@ func (l *MSSLoss) Eval(x, grad []float64) float64 {
 	}
 	for i, st := range l.st {
 		sx, sxt := l.spec[i], l.target[i]
-		st.Forward(sx, l.xn)
+		forward(st, sx, l.xn, grad)
 		inv := 1 / float64(len(sx))
 		lin, lg := 0.0, 0.0
 		for k, a := range sx {
 			b := sxt[k]
 			lin += math.Abs(a - b)
-			lg += math.Abs(math.Log((a + eps) / (b + eps)))
+			lg += math.Abs(logPos((a + eps) / (b + eps)))
 			if grad != nil {
 				// |log(a+ε) − log(b+ε)| has the sign of a − b.
-				sx[k] = sign(a-b) * (1 + 1/(a+eps)) * inv
+				sx[k] = signTimes(a-b, (1+1/(a+eps))*inv)
 			}
 		}
 		total += (lin + lg) * inv
@@ -156,7 +157,12 @@ func MSS(x, t []float64) float64 {
 	if len(x) != len(t) {
 		panic(fmt.Sprintf("loss: MSS of sounds of %d and %d samples", len(x), len(t)))
 	}
-	l, err := NewMSS(t)
+	spec, _ := Lookup("mss")
+	s, err := spec.Resolve(nil)
+	if err != nil {
+		panic(err)
+	}
+	l, err := newMSS(t, s, false)
 	if err != nil {
 		return math.NaN()
 	}
@@ -170,7 +176,7 @@ func init() {
 			"mean|S_x − S_t| + mean|log(S_x+ε) − log(S_t+ε)| (Hann window of the FFT size, hop 100, no centring)",
 		Settings: mssSettings(),
 		New: func(t []float64, s Settings) (Loss, error) {
-			l, err := newMSS(t, s)
+			l, err := newMSS(t, s, true)
 			if err != nil {
 				return nil, fmt.Errorf("loss mss: %v", err)
 			}

@@ -93,6 +93,16 @@ func (e *settingErr) positive(name string, v float64) {
 	}
 }
 
+// forward computes the magnitude spectrogram, keeping what the adjoint
+// needs only when a gradient is wanted.
+func forward(st *dsp.STFT, dst, x, grad []float64) {
+	if grad != nil {
+		st.Forward(dst, x)
+	} else {
+		st.Magnitude(dst, x)
+	}
+}
+
 func checkLen(x, grad []float64, n int) {
 	if len(x) != n || (grad != nil && len(grad) != n) {
 		panic(fmt.Sprintf("loss: Eval with %d samples (gradient %d), target has %d", len(x), len(grad), n))
@@ -116,20 +126,20 @@ func NewL1Spec(target []float64, s Settings) (*L1Spec, error) {
 	}
 	m := st.Frames() * st.Bins()
 	l := &L1Spec{st: st, target: make([]float64, m), s: make([]float64, m), g: make([]float64, m)}
-	st.Forward(l.target, target)
+	st.Magnitude(l.target, target)
 	return l, nil
 }
 
 // Eval implements Loss.
 func (l *L1Spec) Eval(x, grad []float64) float64 {
 	checkLen(x, grad, l.st.Len())
-	l.st.Forward(l.s, x)
+	forward(l.st, l.s, x, grad)
 	inv := 1 / float64(len(l.s))
 	sum := 0.0
 	for i, v := range l.s {
 		d := v - l.target[i]
 		sum += math.Abs(d)
-		l.g[i] = sign(d) * inv
+		l.g[i] = signTimes(d, inv)
 	}
 	if grad != nil {
 		l.st.Adjoint(grad, l.g)
@@ -137,14 +147,13 @@ func (l *L1Spec) Eval(x, grad []float64) float64 {
 	return sum * inv
 }
 
-func sign(d float64) float64 {
-	switch {
-	case d > 0:
-		return 1
-	case d < 0:
-		return -1
+// signTimes returns c·sign(d) (0 for d = 0) without a branch on the sign,
+// which is random in the loss loops and would be mispredicted half the time.
+func signTimes(d, c float64) float64 {
+	if d == 0 {
+		return 0
 	}
-	return 0
+	return math.Copysign(c, d)
 }
 
 // SimseSpec is the simse-spec loss: with a = clip(S(t), 0, c) and
@@ -154,6 +163,7 @@ type SimseSpec struct {
 	st   *dsp.STFT
 	clip float64
 	a    []float64 // clipped S(t)
+	b    []float64 // clipped S(x)
 	s, g []float64
 }
 
@@ -170,8 +180,8 @@ func NewSimseSpec(target []float64, s Settings) (*SimseSpec, error) {
 		return nil, err
 	}
 	m := st.Frames() * st.Bins()
-	l := &SimseSpec{st: st, clip: c, a: make([]float64, m), s: make([]float64, m), g: make([]float64, m)}
-	st.Forward(l.a, target)
+	l := &SimseSpec{st: st, clip: c, a: make([]float64, m), b: make([]float64, m), s: make([]float64, m), g: make([]float64, m)}
+	st.Magnitude(l.a, target)
 	for i, v := range l.a {
 		l.a[i] = math.Min(math.Max(v, 0), c)
 	}
@@ -181,12 +191,17 @@ func NewSimseSpec(target []float64, s Settings) (*SimseSpec, error) {
 // Eval implements Loss.
 func (l *SimseSpec) Eval(x, grad []float64) float64 {
 	checkLen(x, grad, l.st.Len())
-	l.st.Forward(l.s, x)
+	forward(l.st, l.s, x, grad)
 	c := l.clip
+	a, bs := l.a, l.b[:len(l.s)]
 	sab, sbb := 0.0, 0.0
 	for i, v := range l.s {
-		b := math.Min(math.Max(v, 0), c)
-		sab += l.a[i] * b
+		b := v // S ≥ 0, so only the upper clip acts
+		if b > c {
+			b = c
+		}
+		bs[i] = b
+		sab += a[i] * b
 		sbb += b * b
 	}
 	alpha := 0.0
@@ -194,33 +209,27 @@ func (l *SimseSpec) Eval(x, grad []float64) float64 {
 		alpha = sab / sbb
 	}
 	inv := 1 / float64(len(l.s))
-	sum := 0.0
-	for i, v := range l.s {
-		b := math.Min(math.Max(v, 0), c)
-		d := l.a[i] - alpha*b
+	sum, res := 0.0, 0.0
+	for i, b := range bs {
+		d := a[i] - alpha*b
 		sum += d * d
+		res += d * b
 	}
 	if grad != nil {
 		// L = (1/N)Σ(a − αb)²: ∂L/∂b_i = −(2/N)α(a_i − αb_i) + ∂L/∂α·∂α/∂b_i
-		// with ∂L/∂α = −(2/N)Σ(a − αb)b and ∂α/∂b_i = (a_i − 2αb_i)/Σbb.
+		// with ∂L/∂α = −(2/N)Σ(a − αb)b (zero up to rounding at the optimal
+		// α, kept for exactness) and ∂α/∂b_i = (a_i − 2αb_i)/Σbb.
 		dalpha := 0.0
 		if sbb > 0 {
-			for i, v := range l.s {
-				b := math.Min(math.Max(v, 0), c)
-				dalpha -= 2 * inv * (l.a[i] - alpha*b) * b
-			}
+			dalpha = -2 * inv * res / sbb
 		}
 		for i, v := range l.s {
 			if v > c {
 				l.g[i] = 0 // clipped: no gradient
 				continue
 			}
-			d := l.a[i] - alpha*v
-			gi := -2 * inv * alpha * d
-			if sbb > 0 {
-				gi += dalpha * (l.a[i] - 2*alpha*v) / sbb
-			}
-			l.g[i] = gi
+			b := bs[i]
+			l.g[i] = -2*inv*alpha*(a[i]-alpha*b) + dalpha*(a[i]-2*alpha*b)
 		}
 		l.st.Adjoint(grad, l.g)
 	}
