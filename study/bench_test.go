@@ -71,3 +71,56 @@ func BenchmarkInsertTrial(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkTrialOverhead measures what a trial costs beyond its
+// iterations (drawing, rendering the target, building the loss, the final
+// render, MSS and P-Loss, storing): it times real trials (bp-noise,
+// l1-spec, 1 s at 44100 Hz) of n and 4n iterations, fits wall = a + b·n,
+// and reports a as a percentage of a 200-iteration trial (overhead_%),
+// with the storage cost added.
+func BenchmarkTrialOverhead(b *testing.B) {
+	cfg := Paper()
+	cfg.Programs = cfg.Programs[:1]
+	cfg.Losses = []Loss{{Label: "l1-spec", Name: "l1-spec"}}
+	r, err := NewMatchRunner(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	db, err := store.Open(filepath.Join(b.TempDir(), "b.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	const n = 10
+	var short, long, ins time.Duration
+	for i := 0; i < b.N; i++ {
+		for _, iters := range []int{n, 4 * n} {
+			cfg.Iterations = iters
+			w, _ := r.NewWorker()
+			task := cfg.Plan()[0]
+			task.Index = i*10 + iters
+			t0 := time.Now()
+			tr := runOne(ctx, w, task)
+			d := time.Since(t0)
+			t1 := time.Now()
+			if err := db.InsertTrial(ctx, tr); err != nil {
+				b.Fatal(err)
+			}
+			ins += time.Since(t1)
+			if iters == n {
+				short += d
+			} else {
+				long += d
+			}
+		}
+	}
+	perIter := (long - short).Seconds() / float64(3*n*b.N)
+	fixed := short.Seconds()/float64(b.N) - n*perIter
+	store := ins.Seconds() / float64(2*b.N)
+	full := fixed + store + 200*perIter
+	b.ReportMetric(perIter*1000, "ms/iter")
+	b.ReportMetric(fixed*1000, "fixed_ms")
+	b.ReportMetric(store*1000, "store_ms")
+	b.ReportMetric(100*(fixed+store)/full, "overhead_%")
+}
