@@ -25,13 +25,18 @@ const (
 // mss diverged and trial 3 of mss has no target values (out of domain), so
 // the finished set is known.
 func studyDB(t testing.TB, prog study.Program, trials int) *store.DB {
+	return studyDBSamples(t, prog, trials, studySamples)
+}
+
+// studyDBSamples is studyDB with sounds of the given length.
+func studyDBSamples(t testing.TB, prog study.Program, trials, samples int) *store.DB {
 	t.Helper()
 	ctx := context.Background()
 	c := study.Paper()
 	c.Programs = []study.Program{prog}
 	c.Losses = []study.Loss{{Label: "l1-spec", Name: "l1-spec"}, {Label: "mss", Name: "mss"}}
 	c.Trials = trials
-	c.Samples = studySamples
+	c.Samples = samples
 	c.Evaluation.ListenTrials = 3
 	c.Evaluation.Seed = studySeed
 	text, err := c.Canonical(nil)
