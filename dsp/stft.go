@@ -74,14 +74,14 @@ func NewSTFT(cfg STFTConfig, n int) (*STFT, error) {
 	if cfg.Center {
 		s.pad = cfg.NFFT / 2
 		if s.pad >= n {
-			return nil, fmt.Errorf("stft: signal of %d samples is too short for reflect padding of %d", n, s.pad)
+			return nil, fmt.Errorf("stft: signal of %d samples is too short for reflect padding of %d (want at least %d samples)", n, s.pad, s.pad+1)
 		}
 	}
 	wl := len(cfg.Window)
 	s.flen = max(wl, cfg.NFFT)
 	padded := n + 2*s.pad
 	if padded < s.flen {
-		return nil, fmt.Errorf("stft: signal of %d samples is shorter than one frame (%d)", n, s.flen)
+		return nil, fmt.Errorf("stft: signal of %d samples is shorter than one frame (want at least %d samples)", n, s.flen-2*s.pad)
 	}
 	s.frames = 1 + (padded-s.flen)/cfg.Hop
 	scale := 1.0

@@ -3,6 +3,7 @@ package loss
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/soundmatch/soundmatch/dsp"
 )
@@ -61,6 +62,9 @@ func newMSS(target []float64, s Settings, grad bool) (*MSSLoss, error) {
 		return nil, e.err
 	}
 	n := len(target)
+	if big := slices.Max(scales); n < big {
+		return nil, fmt.Errorf("sounds of %d samples are shorter than the largest scale (want at least %d samples, or smaller scales)", n, big)
+	}
 	l := &MSSLoss{n: n, eps: eps, peak: peak, xn: make([]float64, n), gx: make([]float64, n), tmp: make([]float64, n)}
 	for _, sz := range scales {
 		w, err := dsp.Window(s["window"], sz)

@@ -107,7 +107,7 @@ func runLoss(cmd *cobra.Command, args []string) error {
 	}
 	l, err := loss.New(lossName, t, settings)
 	if err != nil {
-		return userErrf("loss: %v", err)
+		return userErrf("%v (X %s, TARGET %s: %d samples each)", err, xPath, tPath, len(t))
 	}
 	var grad []float64
 	if lossGradOut != "" {
