@@ -45,12 +45,16 @@ func ExampleDB_InsertTrial() {
 		log.Fatal(err)
 	}
 	for _, t := range trials {
-		fmt.Println(t.Key(), t.Status, t.MSS, t.Reason)
+		reason := t.Reason
+		if reason == "" {
+			reason = "(no reason)"
+		}
+		fmt.Println(t.Key(), t.Status, t.MSS, reason)
 	}
 	counts, _ := db.Counts(ctx)
 	fmt.Printf("%s/%s: %d done, %d failed\n", counts[0].Program, counts[0].Loss, counts[0].Done(), counts[0].Failed)
 	// Output:
-	// bp-noise/l1-spec/0 ok 2.5
+	// bp-noise/l1-spec/0 ok 2.5 (no reason)
 	// bp-noise/l1-spec/1 failed NaN loss is NaN at iteration 17
 	// bp-noise/l1-spec: 2 done, 1 failed
 }
