@@ -15,7 +15,8 @@ import (
 //	R[i][j] = C[i][j] + softmin_γ(R[i−1][j−1], R[i−1][j], R[i][j−1]),
 //	softmin_γ(r) = −γ·log Σ exp(−r/γ),
 //
-// with value R[n][m] (no length normalization). The soft-min is evaluated
+// with value R[n][m] (no length normalization). It is written here because
+// no Go library offers soft-DTW with its gradient. The soft-min is evaluated
 // stably (shifted by the minimum), so large costs neither overflow nor
 // lose the value to log(0).
 //
