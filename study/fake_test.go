@@ -39,6 +39,8 @@ type fakeRunner struct {
 	// nan makes the runner return a NaN loss (as if the maths broke) for
 	// the trials it selects; fail makes it return an error.
 	nan, fail func(Task) bool
+	// trajPad adds this many steps to each trajectory (big rows).
+	trajPad int
 	// spin burns CPU for this many loop steps per iteration (benchmarks).
 	spin int
 }
@@ -93,6 +95,9 @@ func (w *fakeWorker) Run(ctx context.Context, t Task) (*store.Trial, error) {
 			u[k] -= f.cfg.Optimizer.LR * g[k]
 		}
 		tr.Trajectory = append(tr.Trajectory, store.Step{Loss: l, GradNorm: math.Hypot(g[0], g[1]), Values: []float64{u[0] * 1000, u[1]}})
+	}
+	for range f.trajPad {
+		tr.Trajectory = append(tr.Trajectory, store.Step{Values: []float64{0, 0}})
 	}
 	if f.nan != nil && f.nan(t) {
 		l = math.NaN()

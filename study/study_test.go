@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -514,4 +515,64 @@ func testKill9(t *testing.T, cfg *Config, r Runner, real bool, step int) {
 	if got, want := exportNoTiming(t, db), exportNoTiming(t, ref); got != want {
 		t.Errorf("study resumed after kill -9 differs from an uninterrupted run:\n%s\nvs\n%s", got, want)
 	}
+}
+
+// TestFullDiskStopsCleanly fills the database (max_page_count stands in
+// for a full disk) in the middle of a study: the run stops with an error
+// that says so, the trials stored before are intact, and once there is
+// room again the same run completes to the uninterrupted result.
+func TestFullDiskStopsCleanly(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	cfg := tiny(t)
+	ref := openDB(t, dir, "ref.db")
+	run(t, ref, cfg, Options{Workers: 2})
+
+	db := openDB(t, dir, "s.db")
+	db.SQL.SetMaxOpenConns(1) // the pragma is per connection
+	cctx, cancel := context.WithCancel(ctx)
+	Run(cctx, db, cfg, Options{Workers: 2, Runner: &fakeRunner{cfg: cfg}, Progress: func(p Progress) {
+		if p.Done == 10 {
+			cancel()
+		}
+	}})
+	before, err := db.Trials(ctx, store.Filter{Trajectory: true})
+	if err != nil || len(before) < 10 {
+		t.Fatalf("%d trials before the disk fills (%v)", len(before), err)
+	}
+	var pages int
+	db.SQL.QueryRow(`PRAGMA page_count`).Scan(&pages)
+	if _, err := db.SQL.Exec(fmt.Sprintf(`PRAGMA max_page_count = %d`, pages)); err != nil {
+		t.Fatal(err)
+	}
+	r := &fakeRunner{cfg: cfg}
+	r.trajPad = 5000 // big rows, so the page limit is hit at once
+	_, err = Run(ctx, db, cfg, Options{Workers: 2, Runner: r})
+	if err == nil || !strings.Contains(err.Error(), "disk is full") {
+		t.Fatalf("run on a full disk: err = %v", err)
+	}
+	after, err := db.Trials(ctx, store.Filter{Trajectory: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after) != len(before) {
+		t.Errorf("%d trials after the failed write, %d before", len(after), len(before))
+	}
+	for i := range before {
+		if !reflect.DeepEqual(stripTimes(before[i]), stripTimes(after[i])) {
+			t.Errorf("trial %s changed", before[i].Key())
+		}
+	}
+	if _, err := db.SQL.Exec(`PRAGMA max_page_count = 1073741823`); err != nil {
+		t.Fatal(err)
+	}
+	run(t, db, cfg, Options{Workers: 2})
+	if got, want := exportNoTiming(t, db), exportNoTiming(t, ref); got != want {
+		t.Errorf("study completed after the full disk differs from an uninterrupted one")
+	}
+}
+
+func stripTimes(t store.Trial) store.Trial {
+	t.FinishedAt = time.Time{}
+	return t
 }
