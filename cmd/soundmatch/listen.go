@@ -81,7 +81,7 @@ as CSV.`,
 
   # Write the ratings out:
   soundmatch listen export --db study.db --csv ratings.csv`,
-	Args: cobra.NoArgs,
+	Args: listenNoArgs,
 	RunE: runListen,
 }
 
@@ -107,7 +107,7 @@ including scores a rater later replaced (latest false). OUT "-" writes to
 standard output.`,
 	Example: `  soundmatch listen export --db study.db --csv ratings.csv
   soundmatch listen export --db study.db --csv - --history | head`,
-	Args: cobra.NoArgs,
+	Args: listenNoArgs,
 	RunE: runListenExport,
 }
 
@@ -127,6 +127,14 @@ func init() {
 
 	listenCmd.AddCommand(listenExportCmd)
 	rootCmd.AddCommand(listenCmd)
+}
+
+// listenNoArgs refuses arguments as a user error (exit status 2).
+func listenNoArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return userErrf("%s: unknown command or argument %q (see 'soundmatch %s --help')", cmd.CommandPath(), args[0], strings.TrimPrefix(cmd.CommandPath(), "soundmatch "))
+	}
+	return nil
 }
 
 // openExistingDB opens a database that must already exist: listening to a
