@@ -31,6 +31,7 @@ type SoftDTW struct {
 	n, m  int // lengths of the last Value
 	cn    int // capacity
 	cm    int
+	nan   bool      // the last Value had a NaN input
 	r     []float64 // (n+1)×(m+1)
 	w     []float64 // 3 soft-min weights per cell (diag, up, left), (n+1)×(m+1)×3
 	e     []float64 // (n+1)×(m+1)
@@ -54,6 +55,12 @@ func (d *SoftDTW) Value(a, b []float64) float64 {
 		panic("loss: soft-DTW sequence length out of range")
 	}
 	d.n, d.m = n, m
+	// The recursion below neither propagates NaN reliably (comparisons
+	// skip it) nor needs to: a NaN input makes the value and gradient NaN.
+	d.nan = hasNaN(a) || hasNaN(b)
+	if d.nan {
+		return math.NaN()
+	}
 	cols := m + 1
 	r := d.r[:(n+1)*cols]
 	w := d.w[:3*(n+1)*cols]
@@ -84,11 +91,15 @@ func (d *SoftDTW) Value(a, b []float64) float64 {
 				i := i0 + q
 				at := i*cols + j
 				diag, up, left := r[at-cols-1], r[at-cols], r[at-1]
-				mn := math.Min(diag, math.Min(up, left))
+				mn := diag
+				if up < mn {
+					mn = up
+				}
+				if left < mn {
+					mn = left
+				}
 				// The minimum's exponential is exactly 1.
-				ed := expNeg((mn - diag) * ig)
-				eu := expNeg((mn - up) * ig)
-				el := expNeg((mn - left) * ig)
+				ed, eu, el := exp3((mn-diag)*ig, (mn-up)*ig, (mn-left)*ig)
 				s := ed + eu + el
 				c := a[i-1] - b[j-1]
 				r[at] = c*c + mn - g*logPos(s)
@@ -107,6 +118,15 @@ func (d *SoftDTW) Gradient(a, b, ga, gb []float64, scale float64) {
 	n, m := d.n, d.m
 	if len(a) != n || len(b) != m {
 		panic("loss: soft-DTW gradient for other sequences than the last Value")
+	}
+	if d.nan {
+		for i := range ga {
+			ga[i] = math.NaN()
+		}
+		for i := range gb {
+			gb[i] = math.NaN()
+		}
+		return
 	}
 	cols := m + 1
 	e := d.e[:(n+1)*cols]
@@ -149,6 +169,15 @@ func (d *SoftDTW) Gradient(a, b, ga, gb []float64, scale float64) {
 			ga[i-1] += gai
 		}
 	}
+}
+
+func hasNaN(x []float64) bool {
+	for _, v := range x {
+		if v != v {
+			return true
+		}
+	}
+	return false
 }
 
 // DTWEnvelope is the dtw-envelope loss (METHOD §5): the spectral envelope

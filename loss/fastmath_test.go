@@ -109,3 +109,31 @@ func BenchmarkMathLog(b *testing.B) {
 	}
 	_ = s
 }
+
+func TestExp3EqualsExpNeg(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for i := 0; i < 100000; i++ {
+		x := [3]float64{-rng.Float64() * 800, -rng.ExpFloat64(), math.Inf(-1)}
+		if i%2 == 0 {
+			x[2] = -rng.Float64() * 3
+		}
+		a, b, c := exp3(x[0], x[1], x[2])
+		if a != expNeg(x[0]) || b != expNeg(x[1]) || c != expNeg(x[2]) {
+			t.Fatalf("exp3%v = %v %v %v", x, a, b, c)
+		}
+	}
+}
+
+func TestSoftDTWNaN(t *testing.T) {
+	d := NewSoftDTW(5, 5, 1)
+	a := []float64{1, 2, math.NaN(), 4, 5}
+	b := []float64{1, 2, 3, 4, 5}
+	if v := d.Value(a, b); !math.IsNaN(v) {
+		t.Fatalf("value %g, want NaN", v)
+	}
+	g := make([]float64, 5)
+	d.Gradient(a, b, g, nil, 1)
+	if !math.IsNaN(g[0]) {
+		t.Fatalf("gradient %v, want NaN", g)
+	}
+}
