@@ -61,7 +61,7 @@ func studyRunCmd() *cobra.Command {
 		quiet      bool
 	)
 	c := &cobra.Command{
-		Use:   "run CONFIG|paper --db FILE",
+		Use:   "run [CONFIG|paper] --db FILE",
 		Short: "Run the trials of a study that the database does not hold yet",
 		Long: `run plans every trial of the study (CONFIG is a TOML file, or "paper" for
 the study of METHOD: 4 built-in programs × l1-spec, simse-spec, dtw-envelope,
@@ -73,6 +73,9 @@ kill -9 or a power cut, run the same command again and it continues with
 the missing trials only, ending with exactly what an uninterrupted run would
 have stored. A trial whose maths fails (NaN) is stored as failed, with the
 reason, and the study goes on.
+
+Without CONFIG, run resumes the study stored in --db (when its programs are
+all built-in).
 
 --trials, --iterations, --programs, --losses and --seed derive a smaller (or
 different) study from CONFIG. The database remembers the config it was made
@@ -94,17 +97,26 @@ trials.`,
   # a quick smaller study from the same config
   soundmatch study run paper --db quick.db --trials 10 --iterations 50 --programs bp-noise,add-sinesaw
 
+  # resume it later (same as repeating the command above)
+  soundmatch study run --db quick.db
+
   # a custom study (see 'soundmatch study config' for the format)
   soundmatch study run mystudy.toml --db mystudy.db --workers 8
 
   # shard 3 of 16 of the paper study, into its own file
   soundmatch study run paper --db shard-3.db --shard 3/16`,
-		Args: cobra.ExactArgs(1),
+		Args: cobra.RangeArgs(0, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if dbPath == "" {
 				return userErrf("study run: --db FILE is required (the database to store the trials in)")
 			}
-			cfg, err := study.Load(args[0])
+			var cfg *study.Config
+			var err error
+			if len(args) == 1 {
+				cfg, err = study.Load(args[0])
+			} else {
+				cfg, err = storedConfig(cmd, dbPath)
+			}
 			if err != nil {
 				return userErr(err)
 			}
@@ -189,6 +201,31 @@ trials.`,
 	f.IntVar(&logEvery, "log-every", 10, "without a terminal, print a progress line every `N` trials")
 	f.BoolVarP(&quiet, "quiet", "q", false, "print nothing but errors")
 	return c
+}
+
+// storedConfig reads the study config of an existing database, to resume
+// it without its config file. Programs read from .dsp files need the file
+// (the database keeps their fingerprint, not their text).
+func storedConfig(cmd *cobra.Command, dbPath string) (*study.Config, error) {
+	db, err := store.OpenExisting(dbPath)
+	if err != nil {
+		return nil, fmt.Errorf("study run: give a CONFIG (or \"paper\"): %v", err)
+	}
+	defer db.Close()
+	text, _, err := db.Config(cmd.Context())
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := study.ParseCanonical(text)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range cfg.Programs {
+		if !strings.HasPrefix(p.Source, "builtin:") {
+			return nil, fmt.Errorf("study run: %s uses the program file %s.dsp; give the study's config file to resume it", dbPath, p.Name)
+		}
+	}
+	return cfg, nil
 }
 
 // pickPrograms selects programs of the config by name; a name the config

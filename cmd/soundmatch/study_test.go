@@ -82,6 +82,10 @@ func TestStudyCommands(t *testing.T) {
 	}
 	must("export", "--db", p("one.db"), "--csv", p("one.csv"))
 	want := csvNoTiming(t, p("one.csv"))
+	// Resuming without the config file: the stored config is used.
+	if out := must("run", "--db", p("one.db")); !strings.Contains(out, "8 already stored") {
+		t.Errorf("resume from the stored config:\n%s", out)
+	}
 	if n := strings.Count(want, "\n"); n != 8 {
 		t.Fatalf("export has %d rows, want 8:\n%s", n, want)
 	}
@@ -120,6 +124,7 @@ func TestStudyCommands(t *testing.T) {
 		{[]string{"run", cfg, "--db", p("x.db"), "--shard", "2/2"}, "0 ≤ k < N"},
 		{[]string{"run", cfg, "--db", p("x.db"), "--losses", "l2"}, `unknown loss "l2"`},
 		{[]string{"run", cfg}, "--db FILE is required"},
+		{[]string{"run", "--db", p("missing.db")}, "give a CONFIG"},
 		{[]string{"status", "--db", p("missing.db")}, "no such database"},
 		{[]string{"export", "--db", cfg, "--csv", p("x.csv")}, "not an SQLite file"},
 		{[]string{"merge", "--db", p("m.db"), p("one.db"), p("other.db")}, "other.db: no such database"},
