@@ -167,13 +167,12 @@ func Run(ctx context.Context, db *store.DB, cfg *Config, opt Options) (Summary, 
 		if storeErr != nil {
 			continue // drain the workers after a failed write
 		}
-		if err := db.InsertTrial(ctx, tr); err != nil {
+		// A finished trial is stored even after Ctrl-C: only the trials
+		// in flight are lost.
+		if err := db.InsertTrial(context.WithoutCancel(ctx), tr); err != nil {
 			if errors.Is(err, store.ErrDuplicate) {
 				// Another process running the same database stored it first.
 				sum.Skipped++
-				continue
-			}
-			if ctx.Err() != nil {
 				continue
 			}
 			storeErr = err
