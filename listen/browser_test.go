@@ -71,7 +71,7 @@ func TestBrowser(t *testing.T) {
 
 	// The whole browser session is bounded, so a hung browser fails the
 	// test instead of stalling the suite.
-	limit, cancelLimit := context.WithTimeout(ctx, 90*time.Second)
+	limit, cancelLimit := context.WithTimeout(ctx, 60*time.Second)
 	defer cancelLimit()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromium),

@@ -215,6 +215,7 @@ func runListen(cmd *cobra.Command, _ []string) error {
 	srv := &http.Server{
 		Handler:           app,
 		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          logger,
 	}
 	served := make(chan error, 1)
