@@ -53,7 +53,7 @@ func checkJacobianFD(t *testing.T, label string, render renderFunc, params []Par
 		for i := range n {
 			jump := math.Max(math.Max(math.Abs(st[1][i]-st[0][i]), math.Abs(base[i]-st[1][i])),
 				math.Max(math.Abs(st[2][i]-base[i]), math.Abs(st[3][i]-st[2][i])))
-			if jump > 0.01*math.Abs(base[i])+100*h*(math.Abs(jac[k][i])+1e-3*scale)+1e-12 {
+			if jump > 1e-6*math.Abs(base[i])+100*h*(math.Abs(jac[k][i])+1e-3*scale)+1e-12 {
 				skipped++
 				continue
 			}

@@ -4,7 +4,26 @@
 //
 // Forward mode fits synthesizers: few parameters, long recursive signals, so
 // carrying one tangent per parameter through the recursion costs a small
-// constant factor and no tape.
+// constant factor and no tape. No Go library differentiates Faust, and the
+// Faust compiler's own backends (C++, JAX via DawDreamer) are what
+// soundmatch must not need at run time.
+//
+// The Faust front end (package faust) evaluates a program into a signal
+// graph; the compiler here hash-conses it (common subexpressions once),
+// folds constants, rewrites x/c as x*(1/c) as Faust does, and splits it
+// into control-rate code (run once per Render, with tangents: filter
+// coefficients) and a flat per-sample register program of small
+// instructions (fused where a product feeds a sum, without changing a
+// rounding). Delays and recursion become histories: shift registers for
+// short delays, rings for long ones. Int signals wrap as int32 and carry
+// no tangent.
+//
+// Derivative rules at non-smooth points (docs/faust-derivatives.md):
+// floor, ceil, rint and int have derivative 0 (so ma.frac passes its
+// argument's derivative through); comparisons have 0; select2 passes the
+// chosen branch's derivative; min and max the chosen argument's, the first
+// on a tie; abs has sign(x), 0 at 0; sqrt has 0 at 0; pow drops its ln(x)
+// term where x ≤ 0; int signals have none.
 package synth
 
 import (
