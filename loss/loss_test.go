@@ -3,6 +3,7 @@ package loss
 import (
 	"math"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"testing"
 )
@@ -249,5 +250,52 @@ func TestPLoss(t *testing.T) {
 	}
 	if v := PLossU([]float64{0, 3, -1}, []float64{0, -1, 2}); v != 5 {
 		t.Fatalf("PLossU = %g, want 5", v)
+	}
+}
+
+// At the METHOD length (1 s at 44.1 kHz: 441 × 257 spectrogram frames)
+// the values still equal the references. SOUNDMATCH_LONG=1 adds the
+// slower references and finite-difference checks at that length.
+func TestMethodLength(t *testing.T) {
+	long := os.Getenv("SOUNDMATCH_LONG") == "1"
+	for i, c := range lossCases {
+		slow := c.name == "mel-l1" || c.name == "mrstft"
+		if slow && !long {
+			continue
+		}
+		x, tg := noise(uint64(80+i), 44100, c.amp), noise(uint64(90+i), 44100, c.amp)
+		l, err := New(c.name, tg, c.settings)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := make([]float64, len(x))
+		got, want := l.Eval(x, g), c.ref(x, tg)
+		if math.Abs(got-want) > 1e-9*math.Abs(want) {
+			t.Errorf("%s: %.17g, reference %.17g", c.label(), got, want)
+		}
+		// Finite differences at this length only for the losses without
+		// many kinks: simse-spec (clip at 1), mss and the log term of
+		// mrstft have so many |S_x − S_t| kinks among 10⁵–10⁶ bins that
+		// some fall within any step large enough to beat rounding; their
+		// gradients are checked on shorter sounds above.
+		kinky := c.name == "simse-spec" || c.name == "mss" || c.h != 0
+		if !long || kinky {
+			continue
+		}
+		d := noise(uint64(200+i), len(x), 1)
+		an := 0.0
+		for k := range d {
+			an += g[k] * d[k]
+		}
+		h := 1e-6 * c.amp
+		xp, xm := slices.Clone(x), slices.Clone(x)
+		for k := range x {
+			xp[k] += h * d[k]
+			xm[k] -= h * d[k]
+		}
+		fd := (l.Eval(xp, nil) - l.Eval(xm, nil)) / (2 * h)
+		if math.Abs(fd-an) > 1e-6*math.Abs(fd) {
+			t.Errorf("%s: directional derivative %.12g, central difference %.12g", c.label(), an, fd)
+		}
 	}
 }
