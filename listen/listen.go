@@ -24,6 +24,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"log"
 	"net/http"
@@ -70,6 +71,7 @@ type Server struct {
 	pages  *template.Template
 	static http.Handler
 	mux    *http.ServeMux
+	guard  http.Handler // mux behind cross-origin protection
 	cache  *wavCache
 }
 
@@ -83,7 +85,7 @@ const cacheItems = 32
 // logged to logger (nil: discarded) and shown to the rater as a neutral 500.
 func New(db *store.DB, sounds Sounds, logger *log.Logger) (*Server, error) {
 	if logger == nil {
-		logger = log.New(nopWriter{}, "", 0)
+		logger = log.New(io.Discard, "", 0)
 	}
 	pages, err := template.ParseFS(assets, "assets/*.html")
 	if err != nil {
@@ -110,12 +112,9 @@ func New(db *store.DB, sounds Sounds, logger *log.Logger) (*Server, error) {
 	s.mux.HandleFunc("POST /r/{token}/item/{k}", s.rate)
 	s.mux.HandleFunc("GET /r/{token}/item/{k}/{sound}", s.audio)
 	s.mux.HandleFunc("GET /r/{token}/done", s.done)
+	s.guard = http.NewCrossOriginProtection().Handler(s.mux)
 	return s, nil
 }
-
-type nopWriter struct{}
-
-func (nopWriter) Write(p []byte) (int, error) { return len(p), nil }
 
 // csp allows nothing but this server's own script, style, sounds and forms.
 const csp = "default-src 'none'; script-src 'self'; style-src 'self'; media-src 'self'; img-src 'self'; " +
@@ -130,10 +129,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("Content-Security-Policy", csp)
 	h.Set("Cache-Control", "no-store")
-	crossOrigin.Handler(s.mux).ServeHTTP(w, r)
+	s.guard.ServeHTTP(w, r)
 }
-
-var crossOrigin = http.NewCrossOriginProtection()
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	s.render(w, http.StatusOK, "home.html", nil)
