@@ -157,6 +157,13 @@ func TestBrowser(t *testing.T) {
 	waitFor("the hint", `document.getElementById('hint').textContent.includes('Choose a score')`)
 	atItem(1)
 
+	// "Play target, then output": the target plays to its end, then the
+	// output starts.
+	audioLoads(1)
+	do("play both", chromedp.Click(chromedp.ID("play")))
+	waitFor("the target to play", `document.getElementById('a').currentTime > 0`)
+	waitFor("the output to follow", `document.getElementById('a').ended && document.getElementById('b').currentTime > 0`)
+
 	half := n / 2
 	for k := 1; k <= n; k++ {
 		atItem(k)
