@@ -223,6 +223,14 @@ func TestMSSScore(t *testing.T) {
 	if v2 := MSS(x2, tg); math.Abs(v2-v) > 1e-9*v {
 		t.Fatalf("MSS not scale invariant: %g vs %g", v2, v)
 	}
+	// The streaming score equals the plan.
+	p, err := NewMSS(tg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pv := p.Eval(x, nil); math.Abs(pv-v) > 1e-13*v {
+		t.Fatalf("MSS %.17g, NewMSS %.17g", v, pv)
+	}
 	if v := MSS(tg, tg); v != 0 {
 		t.Fatalf("MSS(t, t) = %g", v)
 	}
