@@ -6,7 +6,7 @@
 // Jacobian), because the losses need exact reverse-mode gradients through
 // the spectrogram, and no Go library offers an STFT adjoint. The real FFT is
 // hand-written for power-of-two sizes because it sits on the hot path of
-// every training iteration and measures about three times as fast as gonum's
+// every training iteration and measures three to four times as fast as gonum's
 // fourier.FFT (BenchmarkFFT); gonum remains the fallback for other sizes and
 // the test oracle.
 //

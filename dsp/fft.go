@@ -15,7 +15,7 @@ import (
 // and for its adjoint. For power-of-two n ≥ 16 the plan uses a hand-written
 // transform (an n/2-point complex radix-4/2 FFT on the even/odd samples
 // packed as one complex sequence, then a split into the one-sided spectrum);
-// it is about three times as fast as gonum's fourier.FFT on the sizes our losses
+// it is three to four times as fast as gonum's fourier.FFT on the sizes our losses
 // use (see BenchmarkFFT). Other lengths fall back to gonum's fourier.FFT.
 //
 // A plan owns its work buffers: it is not safe for concurrent use, and its

@@ -307,3 +307,69 @@ func TestMethodLength(t *testing.T) {
 		}
 	}
 }
+
+// With a small γ and large costs a naive log-sum-exp underflows; the
+// stable soft-min stays finite and tends to the hard DTW distance.
+func TestSoftDTWSmallGamma(t *testing.T) {
+	a, b := noise(7, 40, 100), noise(8, 35, 100)
+	inf := math.Inf(1)
+	hard := make([][]float64, len(a)+1)
+	for i := range hard {
+		hard[i] = make([]float64, len(b)+1)
+		for j := range hard[i] {
+			hard[i][j] = inf
+		}
+	}
+	hard[0][0] = 0
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			c := (a[i-1] - b[j-1]) * (a[i-1] - b[j-1])
+			hard[i][j] = c + math.Min(hard[i-1][j-1], math.Min(hard[i-1][j], hard[i][j-1]))
+		}
+	}
+	h := hard[len(a)][len(b)]
+	for _, gamma := range []float64{1e-3, 1e-2, 1} {
+		d := NewSoftDTW(len(a), len(b), gamma)
+		v := d.Value(a, b)
+		// Each soft-min lies within γ·log 3 below the hard minimum.
+		if math.IsNaN(v) || v > h || h-v > gamma*math.Log(3)*float64(len(a)+len(b)) {
+			t.Errorf("γ=%g: soft-DTW %g, hard DTW %g", gamma, v, h)
+		}
+		if r := refSoftDTW(a, b, gamma); math.Abs(v-r) > 1e-12*math.Abs(r) {
+			t.Errorf("γ=%g: %g, reference %g", gamma, v, r)
+		}
+	}
+}
+
+// The soft-DTW gradient alone, against central differences, for several γ.
+func TestSoftDTWGradient(t *testing.T) {
+	for _, gamma := range []float64{0.1, 1, 10} {
+		a, b := noise(9, 30, 2), noise(10, 25, 2)
+		d := NewSoftDTW(30, 25, gamma)
+		d.Value(a, b)
+		ga, gb := make([]float64, len(a)), make([]float64, len(b))
+		d.Gradient(a, b, ga, gb, 1)
+		da, db := noise(11, 30, 1), noise(12, 25, 1)
+		an := 0.0
+		for i := range da {
+			an += ga[i] * da[i]
+		}
+		for j := range db {
+			an += gb[j] * db[j]
+		}
+		const h = 1e-6
+		ap, am, bp, bm := slices.Clone(a), slices.Clone(a), slices.Clone(b), slices.Clone(b)
+		for i := range a {
+			ap[i] += h * da[i]
+			am[i] -= h * da[i]
+		}
+		for j := range b {
+			bp[j] += h * db[j]
+			bm[j] -= h * db[j]
+		}
+		fd := (d.Value(ap, bp) - d.Value(am, bm)) / (2 * h)
+		if math.Abs(fd-an) > 1e-6*math.Abs(fd) {
+			t.Errorf("γ=%g: gradient %.12g, central difference %.12g", gamma, an, fd)
+		}
+	}
+}
