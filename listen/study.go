@@ -40,7 +40,10 @@ type Prepared struct {
 	PerPair int
 	Items   int
 	Short   []string // "program/loss: 12 finished trials" for pairs with fewer than PerPair
-	Raters  []store.ListenRater
+	// Stored and Planned count the study's trials when the items were
+	// drawn: Stored < Planned means the study was still incomplete.
+	Stored, Planned int
+	Raters          []store.ListenRater
 }
 
 // Prepare makes sure db holds a listening test. The first time, it draws
@@ -100,6 +103,14 @@ func Prepare(ctx context.Context, db *store.DB, s Setup) (*Prepared, error) {
 		}
 		p.Created, p.Items = true, len(items)
 		p.Short = shortPairs(fin, p.PerPair)
+		p.Planned = cfg.Trials * len(cfg.Programs) * len(cfg.Losses)
+		counts, err := db.Counts(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range counts {
+			p.Stored += c.Done()
+		}
 	}
 	if len(s.Raters) == 0 {
 		p.Raters, err = db.ListenRaters(ctx)

@@ -125,7 +125,8 @@ func TestPrepare(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The study's evaluation settings are the defaults.
-	if !p.Created || p.Seed != studySeed || p.PerPair != 3 || p.Items != 6 || len(p.Raters) != 2 || len(p.Short) != 0 {
+	if !p.Created || p.Seed != studySeed || p.PerPair != 3 || p.Items != 6 || len(p.Raters) != 2 || len(p.Short) != 0 ||
+		p.Stored != 12 || p.Planned != 12 {
 		t.Fatalf("prepared: %+v", p)
 	}
 	fin, _ := FinishedTrials(ctx, db)

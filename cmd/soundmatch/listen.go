@@ -200,6 +200,9 @@ func runListen(cmd *cobra.Command, _ []string) error {
 	stderr := cmd.ErrOrStderr()
 	if prep.Created {
 		fmt.Fprintf(stderr, "drew %d items (%d per pair, seed %d) into %s\n", prep.Items, prep.PerPair, prep.Seed, db.Path)
+		if prep.Stored < prep.Planned {
+			fmt.Fprintf(stderr, "note: the study holds %d of its %d planned trials; the items are drawn from those finished now and stay fixed\n", prep.Stored, prep.Planned)
+		}
 		for _, s := range prep.Short {
 			fmt.Fprintf(stderr, "note: %s, fewer than %d: all of them are used\n", s, prep.PerPair)
 		}
