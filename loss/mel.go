@@ -14,7 +14,8 @@ import (
 // htk=False, norm="slaney"). The defaults are librosa's
 // melspectrogram settings (n_fft 2048, hop 512, 128 mels, 0 Hz to
 // Nyquist) at 44.1 kHz, with magnitude (p = 1) and ε = 1e-5 as in the
-// log-mel L1 losses of neural vocoders.
+// log-mel L1 losses of neural vocoders. Centring pads by reflection, as
+// torch.stft and librosa before 0.10 do (librosa 0.10 pads with zeros).
 type MelL1 struct {
 	n      int
 	power  float64
