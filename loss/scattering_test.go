@@ -126,3 +126,94 @@ func BenchmarkScatteringLoss(b *testing.B) {
 		l.Eval(x, g)
 	}
 }
+
+func TestJTFSLoss(t *testing.T) {
+	n := 2500
+	target := scatTestSignal(n, 440, 1)
+	x := scatTestSignal(n, 520, 2)
+	for _, over := range []map[string]string{
+		{"J": "6", "Q1": "4", "J_fr": "2", "j2min": "0"},
+		{"J": "7", "Q1": "2", "J_fr": "1", "j2min": "3", "log1p": "1e-3"},
+	} {
+		l, err := New("jtfs", target, over)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v := l.Eval(target, nil); v != 0 {
+			t.Errorf("%v: L(t, t) = %g, want 0", over, v)
+		}
+		if v := l.Eval(x, nil); !(v > 0) {
+			t.Errorf("%v: L(x, t) = %g, want > 0", over, v)
+		}
+		checkLossGradient(t, l, x)
+		z, g := make([]float64, n), make([]float64, n)
+		if v := l.Eval(z, g); math.IsNaN(v) || math.IsInf(v, 0) {
+			t.Errorf("%v: L(silence) = %v", over, v)
+		}
+		for i := range g {
+			if math.IsNaN(g[i]) || math.IsInf(g[i], 0) {
+				t.Fatalf("%v: gradient on silence [%d] = %v", over, i, g[i])
+			}
+		}
+		if a := testing.AllocsPerRun(2, func() { l.Eval(x, g) }); a != 0 {
+			t.Errorf("%v: Eval allocates %v times", over, a)
+		}
+	}
+}
+
+func TestJTFSLossIgnoresOrderZero(t *testing.T) {
+	// A constant offset changes only order 0 (every wavelet has zero
+	// mean), so the jtfs loss must not see it.
+	n := 2000
+	target := scatTestSignal(n, 440, 1)
+	l, err := New("jtfs", target, map[string]string{"J": "6", "Q1": "2", "J_fr": "1", "j2min": "0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sl := l.(*scatterLoss)
+	if sl.skipRows != 1 {
+		t.Fatalf("skipRows = %d", sl.skipRows)
+	}
+	x := scatTestSignal(n, 520, 2)
+	g := make([]float64, n)
+	l.Eval(x, g)
+	sum := 0.0
+	for _, v := range g {
+		sum += v
+	}
+	// A zero-mean change of the gradient direction: Σ g = dL/d(offset) ≈ 0
+	// up to the reflect padding's edge effects, far below the gradient's size.
+	norm := 0.0
+	for _, v := range g {
+		norm += math.Abs(v)
+	}
+	if norm == 0 {
+		t.Fatal("zero gradient")
+	}
+	if math.Abs(sum) > 1e-6*norm {
+		t.Errorf("Σ gradient %g vs Σ|gradient| %g: order 0 seems to count", sum, norm)
+	}
+}
+
+func TestJTFSLossSettingErrors(t *testing.T) {
+	target := make([]float64, 5000)
+	for _, over := range []map[string]string{
+		{"preset": "x"}, {"J_fr": "0"}, {"F": "3", "J": "6", "T": "64"}, {"T": "64"}, {"Q_fr": "q"}, {"log1p": "-2"},
+	} {
+		if _, err := New("jtfs", target, over); err == nil {
+			t.Errorf("%v: no error", over)
+		}
+	}
+}
+
+func BenchmarkJTFSLoss(b *testing.B) {
+	n := 44100
+	l, err := New("jtfs", scatTestSignal(n, 440, 1), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	x, g := scatTestSignal(n, 523, 2), make([]float64, n)
+	for b.Loop() {
+		l.Eval(x, g)
+	}
+}

@@ -14,6 +14,9 @@ type JTFSConfig struct {
 	T         float64 // time lowpass support (0 means 2^J)
 	JFr, QFr  int     // frequential wavelets along the first-order index
 	F         int     // frequential lowpass support; Kymatio main needs 2^JFr (0 means that)
+	// J2Min leaves out second-order time filters with j2 < J2Min (their
+	// rows are omitted; the remaining rows are unchanged). 0 keeps all.
+	J2Min int
 }
 
 // JTFSPath identifies one output row of JTFS: its order, the first-order
@@ -62,7 +65,11 @@ type JTFS struct {
 	rbuf       []float64
 	xb, gxb    []complex128 // t-major × nfr
 	yb         []complex128 // t-major × R
-	s2, gs2    []float64    // R × nt
+	ub         []float64    // t-major × R
+	bmat       [][]complex128
+	kern       map[int]kernel
+	freqMode   int       // tests: 0 chooses per plane, 1 forces matrices, 2 forces FFTs
+	s2, gs2    []float64 // R × nt
 	col, col2  []complex128
 	sc         []complex128
 	sfull      []float64
@@ -170,6 +177,9 @@ func NewJTFS(n int, cfg JTFSConfig) (*JTFS, error) {
 		if p2.J > t.log2T {
 			return nil, fmt.Errorf("scatter: second-order scale j2=%d exceeds log2 T=%d", p2.J, t.log2T)
 		}
+		if p2.J < cfg.J2Min {
+			continue
+		}
 		rows := (m + cfg.F - 1) / cfg.F
 		for i, f := range t.psiFr {
 			for r := 0; r < rows; r++ {
@@ -204,13 +214,25 @@ func NewJTFS(n int, cfg JTFSConfig) (*JTFS, error) {
 	t.tbuf, t.rbuf = make([]complex128, N), make([]float64, N)
 	mMax := 0
 	for i2, p2 := range t.bank.Psi2 {
-		if t.n1max[i2] > 0 {
+		if t.n1max[i2] > 0 && p2.J >= cfg.J2Min {
 			mMax = max(mMax, N>>p2.J)
 		}
 	}
 	mMax = max(mMax, t.nt)
 	t.xb, t.gxb, t.yb = make([]complex128, mMax*t.nfr), make([]complex128, mMax*t.nfr), make([]complex128, mMax*t.nfr)
-	t.s2, t.gs2 = make([]float64, t.nfr*t.nt), make([]float64, t.nfr*t.nt)
+	t.ub = make([]float64, mMax*t.nfr)
+	t.s2, t.gs2 = make([]float64, t.nfr*t.frames), make([]float64, t.nfr*t.frames)
+	for i, ff := range t.psiFr {
+		t.bmat = append(t.bmat, freqMatrix(ff.Levels[0], t.jfr[i]))
+	}
+	t.kern = map[int]kernel{}
+	for i2, p2 := range t.bank.Psi2 {
+		if t.n1max[i2] > 0 && p2.J >= cfg.J2Min {
+			if _, ok := t.kern[p2.J]; !ok {
+				t.kern[p2.J] = newKernel(t.bank.Phi.Levels[p2.J])
+			}
+		}
+	}
 	t.col, t.col2 = make([]complex128, t.nfr), make([]complex128, t.nfr)
 	t.sc, t.sfull = make([]complex128, t.nt), make([]float64, t.nt)
 	t.out, t.gout = make([]float64, t.frames), make([]float64, t.frames)
@@ -334,74 +356,58 @@ func (t *JTFS) Eval(x, grad []float64, f Reducer) float64 {
 		clear(t.gs1)
 	}
 
-	// Order 1: frequential scattering of S1 (real input: lowpass and spin up).
+	// Order 1: frequential scattering of S1 (real input: lowpass and spin
+	// up), needed only at the kept frames.
 	n1all := len(t.bank.Psi1)
 	nt := t.nt
-	xb := t.xb[:nt*t.nfr]
-	for tt := 0; tt < nt; tt++ {
-		c := xb[tt*t.nfr : (tt+1)*t.nfr]
+	pl := plane{M: nt, n1max: n1all, lev: -1, t0: t.start, t1: t.start + t.frames, matrix: t.useMatrix(n1all)}
+	X := t.xb[:nt*t.nfr]
+	for tt := pl.t0; tt < pl.t1; tt++ {
+		c := X[tt*t.nfr : (tt+1)*t.nfr]
 		clear(c)
 		for i := 0; i < n1all; i++ {
 			c[i] = complex(t.s1[i*nt+tt], 0)
 		}
-		t.gffts[t.nfr].Coefficients(c, c)
 	}
+	total, path = t.scatterPlane(&pl, false, total, path, f, back)
 	if back {
-		clear(t.gxb[:nt*t.nfr])
-	}
-	for i, ff := range t.psiFr {
-		if ff.Xi < 0 {
-			continue
+		gX := t.gxb
+		for tt := pl.t0; tt < pl.t1; tt++ {
+			for i := 0; i < n1all; i++ {
+				t.gs1[i*nt+tt] += real(gX[tt*t.nfr+i])
+			}
 		}
-		var v float64
-		v, path = t.freqPath(xb, t.gxb, nt, n1all, i, path, nil, f, back)
-		total += v
-	}
-	if back {
-		t.freqInputAdjoint(t.gxb, nt, n1all, func(i, tt int, g complex128) {
-			t.gs1[i*nt+tt] += real(g)
-		})
 	}
 
 	// Order 2, one second-order filter at a time.
 	for i2, p2 := range t.bank.Psi2 {
 		m1 := t.n1max[i2]
-		if m1 == 0 {
+		if m1 == 0 || p2.J < t.cfg.J2Min {
 			continue
 		}
 		M := N >> p2.J
-		xb := t.xb[:M*t.nfr]
-		clear(xb)
+		X := t.xb[:M*t.nfr]
+		clear(X)
 		for i1 := 0; i1 < m1; i1++ {
 			k1 := t.k1[i1]
 			y := t.tbuf[:M]
 			periodizeProduct(y, t.u1hat[i1], p2.Levels[k1], p2.supp[k1], 1/float64(N>>k1))
 			t.ffts[M].transform(y, true)
 			for tt, v := range y {
-				xb[tt*t.nfr+i1] = v
+				X[tt*t.nfr+i1] = v
 			}
 		}
-		for tt := 0; tt < M; tt++ {
-			c := xb[tt*t.nfr : (tt+1)*t.nfr]
-			t.gffts[t.nfr].Coefficients(c, c)
-		}
+		pl := plane{M: M, n1max: m1, lev: p2.J, t0: 0, t1: M, matrix: t.useMatrix(m1)}
+		total, path = t.scatterPlane(&pl, true, total, path, f, back)
 		if back {
-			clear(t.gxb[:M*t.nfr])
-		}
-		for i := range t.psiFr {
-			var v float64
-			v, path = t.freqPath(xb, t.gxb, M, m1, i, path, &p2, f, back)
-			total += v
-		}
-		if back {
-			// Back to Y2 rows, then to Û1 through ψ2.
-			gy := t.yb[:M*m1]
-			t.freqInputAdjoint(t.gxb, M, m1, func(i1, tt int, g complex128) {
-				gy[i1*M+tt] = g
-			})
+			// Back to the rows of Y2, then to Û1 through ψ2.
+			gX := t.gxb
 			for i1 := 0; i1 < m1; i1++ {
 				k1 := t.k1[i1]
-				g := gy[i1*M : (i1+1)*M]
+				g := t.tbuf[:M]
+				for tt := range g {
+					g[tt] = gX[tt*t.nfr+i1]
+				}
 				t.ffts[M].transform(g, false)
 				tileProduct(t.gu1hat[i1], g, p2.Levels[k1], p2.supp[k1], 1/float64(N>>k1))
 			}
@@ -442,72 +448,157 @@ func (t *JTFS) timeAvgAdjoint(g []complex128, gs []float64, phi Filter, lev int)
 	tileProduct(g, t.sc, phi.Levels[lev], phi.supp[lev], 1/float64(len(g)))
 }
 
-// freqPath computes the rows of one frequential filter i applied to the
-// plane whose frequential spectra are in xb (M columns × nfr, t-major):
-// frequential wavelet (subsampled), modulus, time averaging (second order
-// only, p2 non-nil), frequential averaging (spin ≠ 0), cropping; hands
-// each row to f and, when back, accumulates the gradient of the plane's
-// spectra into gxb. It returns the summed contribution and the next path.
-func (t *JTFS) freqPath(xb, gxb []complex128, M, n1max, i int, path int, p2 *Filter, f Reducer, back bool) (float64, int) {
+// plane is a time-frequency plane scattered along frequency: columns
+// t0 ≤ t < t1 of M time samples (t-major in xb, stride nfr), of which
+// rows below n1max are nonzero. lev is the time resolution of second-
+// order planes (time averaging by φ_T follows), −1 for the first order.
+type plane struct {
+	M, n1max, lev int
+	t0, t1        int
+	matrix        bool // frequential wavelets as a matrix (few rows) or by FFT
+}
+
+// useMatrix says whether the frequential wavelet transform of n1max
+// nonzero rows is cheaper as a dense (R × n1max) product than as a
+// padded FFT followed by one inverse FFT per filter.
+func (t *JTFS) useMatrix(n1max int) bool {
+	switch t.freqMode {
+	case 1:
+		return true
+	case 2:
+		return false
+	}
+	return n1max <= 16
+}
+
+// scatterPlane applies every frequential filter (all of them when
+// spinned, else the lowpass and spin up) to the plane in t.xb, hands the
+// rows to f and, when back, leaves in t.gxb (same layout, rows below
+// n1max) the gradient of the summed contributions with respect to the
+// plane.
+func (t *JTFS) scatterPlane(pl *plane, spinned bool, total float64, path int, f Reducer, back bool) (float64, int) {
+	X := t.xb
+	if !pl.matrix {
+		for tt := pl.t0; tt < pl.t1; tt++ {
+			c := X[tt*t.nfr : (tt+1)*t.nfr]
+			t.gffts[t.nfr].Coefficients(c, c)
+		}
+	}
+	if back {
+		clear(t.gxb[pl.t0*t.nfr : pl.t1*t.nfr])
+	}
+	for i, ff := range t.psiFr {
+		if !spinned && ff.Xi < 0 {
+			continue
+		}
+		var v float64
+		v, path = t.freqPath(pl, i, path, f, back)
+		total += v
+	}
+	if back && !pl.matrix {
+		// gX = F^H gX̂ per column.
+		for tt := pl.t0; tt < pl.t1; tt++ {
+			c := t.gxb[tt*t.nfr : (tt+1)*t.nfr]
+			t.gffts[t.nfr].Sequence(t.col, c)
+			copy(c, t.col)
+		}
+	}
+	return total, path
+}
+
+// freqPath computes the rows of frequential filter i on the plane:
+// frequential wavelet (subsampled by 2^k), modulus, time averaging at the
+// kept frames (second order), frequential averaging (spin ≠ 0); hands
+// each row to f and, when back, accumulates the plane gradient in t.gxb
+// (Fourier side when the plane is transformed by FFT).
+func (t *JTFS) freqPath(pl *plane, i int, path int, f Reducer, back bool) (float64, int) {
 	ff := t.psiFr[i]
 	k := t.jfr[i]
 	R := t.nfr >> k
-	fft := t.gffts[R]
-	yb := t.yb[:M*R]
-	for tt := 0; tt < M; tt++ {
-		c := t.col[:R]
-		periodizeProduct(c, xb[tt*t.nfr:(tt+1)*t.nfr], ff.Levels[0], ff.supp[0], 1/float64(t.nfr))
-		fft.Sequence(yb[tt*R:(tt+1)*R], c)
+	nfr := t.nfr
+	rowsOut := (pl.n1max + t.cfg.F - 1) / t.cfg.F
+	Rn := R
+	var A []float64
+	if ff.Xi == 0 {
+		Rn = rowsOut
+	} else {
+		A = t.favg[k]
 	}
-	nt := t.nt
-	s2 := t.s2[:R*nt]
-	if p2 != nil {
-		// |Y| then time averaging, row by row.
-		lev := p2.J
-		u := t.rbuf[:M]
-		uh := t.tbuf[:M]
-		for r := 0; r < R; r++ {
-			for tt := 0; tt < M; tt++ {
-				v := yb[tt*R+r]
-				u[tt] = math.Sqrt(real(v)*real(v) + imag(v)*imag(v))
+	X := t.xb
+	Y := t.yb[:pl.M*Rn]
+	U := t.ub[:pl.M*Rn]
+	B := t.bmat[i]
+	for tt := pl.t0; tt < pl.t1; tt++ {
+		y := Y[tt*Rn : (tt+1)*Rn]
+		x := X[tt*nfr : tt*nfr+pl.n1max]
+		if pl.matrix {
+			for r := range y {
+				b := B[r*nfr : r*nfr+len(x)]
+				var s complex128
+				for ii, v := range x {
+					s += b[ii] * v
+				}
+				y[r] = s
 			}
-			t.rffts[M].forward(uh, u)
-			t.timeAvg(s2[r*nt:(r+1)*nt], uh, t.bank.Phi, lev)
+		} else {
+			c := t.col[:R]
+			periodizeProduct(c, X[tt*nfr:(tt+1)*nfr], ff.Levels[0], ff.supp[0], 1/float64(nfr))
+			t.gffts[R].Sequence(t.col2[:R], c)
+			copy(y, t.col2[:Rn])
+		}
+		u := U[tt*Rn : (tt+1)*Rn]
+		for r, v := range y {
+			u[r] = math.Sqrt(real(v)*real(v) + imag(v)*imag(v))
+		}
+	}
+	frames := t.frames
+	S2 := t.s2[:frames*Rn]
+	var ker []float64
+	var dlo, m int
+	if pl.lev >= 0 {
+		kk := t.kern[pl.lev]
+		ker, dlo = kk.taps, kk.dlo
+		m = 1 << (t.log2T - pl.lev)
+		clear(S2)
+		for j := 0; j < frames; j++ {
+			c := (t.start + j) * m
+			srow := S2[j*Rn : (j+1)*Rn]
+			for di, w := range ker {
+				tt := c - (dlo + di)
+				if tt < 0 {
+					tt += pl.M
+				} else if tt >= pl.M {
+					tt -= pl.M
+				}
+				urow := U[tt*Rn : (tt+1)*Rn]
+				for r, v := range urow {
+					srow[r] += w * v
+				}
+			}
 		}
 	} else {
-		for r := 0; r < R; r++ {
-			for tt := 0; tt < nt; tt++ {
-				v := yb[tt*R+r]
-				s2[r*nt+tt] = math.Sqrt(real(v)*real(v) + imag(v)*imag(v))
-			}
+		for j := 0; j < frames; j++ {
+			copy(S2[j*Rn:(j+1)*Rn], U[(t.start+j)*Rn:(t.start+j+1)*Rn])
 		}
 	}
-	rows := (n1max + t.cfg.F - 1) / t.cfg.F
-	var A []float64
-	rOut := R
-	if ff.Xi != 0 {
-		A = t.favg[k]
-		rOut = t.nfr >> t.log2F
-	}
-	_ = rOut
-	var gs2 []float64
+	var gS2 []float64
 	if back {
-		gs2 = t.gs2[:R*nt]
-		clear(gs2)
+		gS2 = t.gs2[:frames*Rn]
+		clear(gS2)
 	}
 	total := 0.0
-	for q := 0; q < rows; q++ {
+	for q := 0; q < rowsOut; q++ {
 		out := t.out
 		for j := range out {
-			tt := t.start + j
+			srow := S2[j*Rn : (j+1)*Rn]
 			if A == nil {
-				out[j] = s2[q*nt+tt]
+				out[j] = srow[q]
 				continue
 			}
 			a := A[q*R : (q+1)*R]
 			s := 0.0
-			for r, ar := range a {
-				s += ar * s2[r*nt+tt]
+			for r, v := range srow {
+				s += a[r] * v
 			}
 			out[j] = s
 		}
@@ -519,14 +610,14 @@ func (t *JTFS) freqPath(xb, gxb []complex128, M, n1max, i int, path int, p2 *Fil
 		path++
 		if back {
 			for j, gj := range g {
-				tt := t.start + j
+				grow := gS2[j*Rn : (j+1)*Rn]
 				if A == nil {
-					gs2[q*nt+tt] += gj
+					grow[q] += gj
 					continue
 				}
 				a := A[q*R : (q+1)*R]
-				for r, ar := range a {
-					gs2[r*nt+tt] += ar * gj
+				for r := range grow {
+					grow[r] += a[r] * gj
 				}
 			}
 		}
@@ -534,31 +625,57 @@ func (t *JTFS) freqPath(xb, gxb []complex128, M, n1max, i int, path int, p2 *Fil
 	if !back {
 		return total, path
 	}
-	// Back through time averaging and the modulus, into gY (in yb).
-	if p2 != nil {
-		lev := p2.J
-		gu := t.rbuf[:M]
-		uh := t.tbuf[:M]
-		for r := 0; r < R; r++ {
-			clear(uh)
-			t.timeAvgAdjoint(uh, gs2[r*nt:(r+1)*nt], t.bank.Phi, lev)
-			t.rffts[M].inverseReal(gu, uh)
-			for tt := 0; tt < M; tt++ {
-				yb[tt*R+r] = modGrad(yb[tt*R+r], gu[tt])
+	// Through time averaging (gU reuses U) and the modulus (gY in Y).
+	gU := U
+	clear(gU[pl.t0*Rn : pl.t1*Rn])
+	if pl.lev >= 0 {
+		for j := 0; j < frames; j++ {
+			c := (t.start + j) * m
+			grow := gS2[j*Rn : (j+1)*Rn]
+			for di, w := range ker {
+				tt := c - (dlo + di)
+				if tt < 0 {
+					tt += pl.M
+				} else if tt >= pl.M {
+					tt -= pl.M
+				}
+				urow := gU[tt*Rn : (tt+1)*Rn]
+				for r, v := range grow {
+					urow[r] += w * v
+				}
 			}
 		}
 	} else {
-		for r := 0; r < R; r++ {
-			for tt := 0; tt < nt; tt++ {
-				yb[tt*R+r] = modGrad(yb[tt*R+r], gs2[r*nt+tt])
-			}
+		for j := 0; j < frames; j++ {
+			copy(gU[(t.start+j)*Rn:(t.start+j+1)*Rn], gS2[j*Rn:(j+1)*Rn])
 		}
 	}
-	// Through the frequential wavelet: gX̂ += ψ ⊙ Tile(F_R(gY))/nfr.
-	for tt := 0; tt < M; tt++ {
-		c := t.col[:R]
-		fft.Coefficients(c, yb[tt*R:(tt+1)*R])
-		tileProduct(gxb[tt*t.nfr:(tt+1)*t.nfr], c, ff.Levels[0], ff.supp[0], 1/float64(t.nfr))
+	gX := t.gxb
+	for tt := pl.t0; tt < pl.t1; tt++ {
+		y := Y[tt*Rn : (tt+1)*Rn]
+		gu := gU[tt*Rn : (tt+1)*Rn]
+		for r := range y {
+			y[r] = modGrad(y[r], gu[r])
+		}
+		if pl.matrix {
+			gx := gX[tt*nfr : tt*nfr+pl.n1max]
+			for r, gy := range y {
+				if gy == 0 {
+					continue
+				}
+				b := B[r*nfr : r*nfr+len(gx)]
+				for ii := range gx {
+					bb := b[ii]
+					gx[ii] += complex(real(bb), -imag(bb)) * gy
+				}
+			}
+		} else {
+			c := t.col[:R]
+			clear(c)
+			copy(c, y)
+			t.gffts[R].Coefficients(t.col2[:R], c)
+			tileProduct(gX[tt*nfr:(tt+1)*nfr], t.col2[:R], ff.Levels[0], ff.supp[0], 1/float64(nfr))
+		}
 	}
 	return total, path
 }
@@ -571,15 +688,63 @@ func modGrad(y complex128, g float64) complex128 {
 	return y * complex(g/a, 0)
 }
 
-// freqInputAdjoint maps the gradient of the frequential spectra (M
-// columns × nfr) back to the unpadded rows: gX = F^H gX̂, keeping rows
-// below n1max, and hands each entry to put.
-func (t *JTFS) freqInputAdjoint(gxb []complex128, M, n1max int, put func(i, tt int, g complex128)) {
-	c := t.col
-	for tt := 0; tt < M; tt++ {
-		t.gffts[t.nfr].Sequence(c, gxb[tt*t.nfr:(tt+1)*t.nfr])
-		for i := 0; i < n1max; i++ {
-			put(i, tt, c[i])
+const kernelFloor = 1e-13
+
+// kernel is a time-domain lowpass φ_T at one resolution, restricted to
+// the taps d ∈ [dlo, dlo+len(taps)) where it is not negligible.
+type kernel struct {
+	dlo  int
+	taps []float64
+}
+
+// newKernel returns Re IFFT_M(φ̂) — the exact circular kernel of the
+// Fourier-domain lowpass, since the averaged signal is real — without
+// the taps below kernelFloor·max. The floor sits above the rounding noise
+// of the inverse FFT (~1e−16·max), which would otherwise keep every tap;
+// the dropped taps change outputs by less than 1e−10 relative.
+func newKernel(phi []float64) kernel {
+	M := len(phi)
+	z := ifftReal(phi)
+	mx := 0.0
+	for _, v := range z {
+		mx = math.Max(mx, math.Abs(real(v)))
+	}
+	thr := kernelFloor * mx
+	h := M / 2
+	for h > 0 && math.Abs(real(z[h%M])) <= thr && math.Abs(real(z[(M-h)%M])) <= thr {
+		h--
+	}
+	dlo, dhi := -h, h
+	if dhi-dlo+1 > M {
+		dhi = dlo + M - 1
+	}
+	k := kernel{dlo: dlo, taps: make([]float64, dhi-dlo+1)}
+	for d := dlo; d <= dhi; d++ {
+		k.taps[d-dlo] = real(z[(d%M+M)%M])
+	}
+	return k
+}
+
+// freqMatrix returns the dense (R × nfr) complex map of a frequential
+// wavelet on zero-padded columns: B[r][i] = (1/nfr) Σ_K ψ̂[K] e^{2πiK(r·2^k − i)/nfr}.
+func freqMatrix(psi []float64, k int) []complex128 {
+	nfr := len(psi)
+	R := nfr >> k
+	cs := make([]complex128, nfr)
+	for j := range cs {
+		sn, c := math.Sincos(2 * math.Pi * float64(j) / float64(nfr))
+		cs[j] = complex(c, sn)
+	}
+	B := make([]complex128, R*nfr)
+	for r := 0; r < R; r++ {
+		for i := 0; i < nfr; i++ {
+			d := ((r<<k-i)%nfr + nfr) % nfr
+			var s complex128
+			for K, v := range psi {
+				s += complex(v, 0) * cs[(K*d)%nfr]
+			}
+			B[r*nfr+i] = s / complex(float64(nfr), 0)
 		}
 	}
+	return B
 }

@@ -1,6 +1,7 @@
 package scatter
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -28,8 +29,15 @@ type jtfsRef struct {
 }
 
 func TestJTFSMatchesKymatio(t *testing.T) {
-	for _, name := range []string{"jtfs_J6_Q4-1_Jfr2_Qfr1", "jtfs_J7_Q8-2_Jfr3_Qfr2"} {
-		t.Run(name, func(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		mode int
+	}{
+		{"jtfs_J6_Q4-1_Jfr2_Qfr1", 0}, {"jtfs_J7_Q8-2_Jfr3_Qfr2", 0},
+		{"jtfs_J6_Q4-1_Jfr2_Qfr1", 1}, {"jtfs_J6_Q4-1_Jfr2_Qfr1", 2},
+	} {
+		name := tc.name
+		t.Run(fmt.Sprintf("%s/mode%d", name, tc.mode), func(t *testing.T) {
 			var ref jtfsRef
 			readJSON(t, name+".json", &ref)
 			c := ref.Config
@@ -37,6 +45,7 @@ func TestJTFSMatchesKymatio(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			tr.freqMode = tc.mode
 			if tr.npad != ref.Npad || tr.padL != ref.PadLeft || tr.nfr != ref.Nfr {
 				t.Fatalf("padding (%d,%d,%d), Kymatio (%d,%d,%d)", tr.npad, tr.padL, tr.nfr, ref.Npad, ref.PadLeft, ref.Nfr)
 			}
@@ -69,11 +78,18 @@ func TestJTFSMatchesKymatio(t *testing.T) {
 }
 
 func TestJTFSGradient(t *testing.T) {
+	for mode := 1; mode <= 2; mode++ {
+		testJTFSGradient(t, mode)
+	}
+}
+
+func testJTFSGradient(t *testing.T, mode int) {
 	n := 1200
 	tr, err := NewJTFS(n, JTFSConfig{J: 5, Q1: 4, Q2: 1, JFr: 2, QFr: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
+	tr.freqMode = mode
 	rng := rand.New(rand.NewPCG(5, 6))
 	w := make([][]float64, len(tr.Paths()))
 	for p := range w {
@@ -106,5 +122,88 @@ func TestJTFSSilence(t *testing.T) {
 		if math.IsNaN(g[i]) || math.IsInf(g[i], 0) {
 			t.Fatalf("gradient[%d] = %v on silence", i, g[i])
 		}
+	}
+}
+
+func TestJTFSJ2MinKeepsRows(t *testing.T) {
+	// Leaving out small j2 removes rows and changes none of the others.
+	n := 2000
+	cfg := JTFSConfig{J: 6, Q1: 2, Q2: 1, JFr: 1, QFr: 1}
+	full, err := NewJTFS(n, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.J2Min = 3
+	part, err := NewJTFS(n, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := testSignal(n, 4)
+	sf, sp := full.Forward(nil, x), part.Forward(nil, x)
+	fr := full.Frames()
+	j := 0
+	for i, p := range full.Paths() {
+		if p.Order == 2 && full.bank.Psi2[p.N2].J < 3 {
+			continue
+		}
+		if part.Paths()[j] != p {
+			t.Fatalf("row %d: %+v, full transform has %+v", j, part.Paths()[j], p)
+		}
+		for k := 0; k < fr; k++ {
+			if sp[j*fr+k] != sf[i*fr+k] {
+				t.Fatalf("row %d %+v frame %d: %g vs %g", j, p, k, sp[j*fr+k], sf[i*fr+k])
+			}
+		}
+		j++
+	}
+	if j != len(part.Paths()) || j == len(full.Paths()) {
+		t.Fatalf("kept %d of %d rows; subset has %d", j, len(full.Paths()), len(part.Paths()))
+	}
+}
+
+func TestJTFSEvalAllocs(t *testing.T) {
+	n := 1500
+	tr, err := NewJTFS(n, JTFSConfig{J: 5, Q1: 4, Q2: 1, JFr: 2, QFr: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, g := testSignal(n, 2), make([]float64, n)
+	f := func(p int, s, gs []float64) float64 { return 0 }
+	for mode := 1; mode <= 2; mode++ {
+		tr.freqMode = mode
+		if a := testing.AllocsPerRun(3, func() { tr.Eval(x, g, f) }); a != 0 {
+			t.Errorf("mode %d: Eval allocates %v times per call", mode, a)
+		}
+	}
+}
+
+func TestJTFSConfigErrors(t *testing.T) {
+	for _, cfg := range []JTFSConfig{
+		{J: 6, Q1: 2, Q2: 1, JFr: 0, QFr: 1},
+		{J: 6, Q1: 2, Q2: 1, JFr: 2, QFr: 0},
+		{J: 6, Q1: 2, Q2: 1, JFr: 2, QFr: 1, F: 2},
+		{J: 6, Q1: 2, Q2: 1, JFr: 2, QFr: 1, T: 32},
+	} {
+		if _, err := NewJTFS(2000, cfg); err == nil {
+			t.Errorf("NewJTFS(%+v): no error", cfg)
+		}
+	}
+}
+
+func BenchmarkJTFSEval44100(b *testing.B) {
+	n := 44100
+	tr, err := NewJTFS(n, JTFSConfig{J: 12, Q1: 4, Q2: 1, JFr: 2, QFr: 1, J2Min: 7})
+	if err != nil {
+		b.Fatal(err)
+	}
+	x, g := testSignal(n, 2), make([]float64, n)
+	f := func(p int, s, gs []float64) float64 {
+		for i := range gs {
+			gs[i] = 1
+		}
+		return 0
+	}
+	for b.Loop() {
+		tr.Eval(x, g, f)
 	}
 }
