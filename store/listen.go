@@ -1,6 +1,6 @@
 package store
 
-// The listening test (METHOD §7) lives in five tables:
+// The listening test (METHOD §7) lives in six tables:
 //
 //	listen_session          one row: the seed and the per-pair count the items were drawn with
 //	listen_items            the drawn (program, loss, trial) triples
