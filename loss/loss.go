@@ -4,6 +4,13 @@
 // A loss is a plan: it is built once for a target (precomputing the target's
 // representation and every work buffer) and then evaluated many times, with
 // no allocation per evaluation.
+//
+// Registered losses: l1-spec, simse-spec and dtw-envelope (METHOD §5), mss
+// (METHOD §6, also the evaluation score MSS), mrstft and mel-l1 (the usual
+// audio-library losses), scattering and jtfs. Each Eval returns the exact
+// gradient, computed in reverse mode through the adjoints of package dsp;
+// every setting has a name and a default equal to METHOD ('soundmatch
+// losses' lists them). PLoss and PLossU score parameters (METHOD §6).
 package loss
 
 import (
