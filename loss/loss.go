@@ -7,10 +7,11 @@
 //
 // Registered losses: l1-spec, simse-spec and dtw-envelope (METHOD §5), mss
 // (METHOD §6, also the evaluation score MSS), mrstft and mel-l1 (the usual
-// audio-library losses), scattering and jtfs. Each Eval returns the exact
-// gradient, computed in reverse mode through the adjoints of package dsp;
-// every setting has a name and a default equal to METHOD ('soundmatch
-// losses' lists them). PLoss and PLossU score parameters (METHOD §6).
+// audio-library losses) and the scattering losses of scattering.go. Each
+// Eval returns the exact gradient, computed in reverse mode through the
+// adjoints of package dsp; every setting has a name and a default equal to
+// METHOD ('soundmatch losses' lists them). PLoss and PLossU score
+// parameters (METHOD §6).
 package loss
 
 import (
