@@ -69,9 +69,10 @@ const (
 	opFrac   // a − floor(a) (Faust's ma.frac)
 	opFracAdd
 	// State.
-	opCommit // d ← a (one-sample delay and recursion state, end of sample)
-	opLoad   // d ← ring b at its position (start of sample)
-	opStore  // ring b at its position ← a, then advance (end of sample)
+	opCommit  // d ← a (one-sample delay and recursion state, end of sample)
+	opLoad    // d ← ring b at its position (start of sample)
+	opStore   // ring b at its position ← a, then advance (end of sample)
+	opSection // second-order section b (sos.go)
 )
 
 // Tangent forms of two-operand instructions: which operands carry a
@@ -115,6 +116,7 @@ type code struct {
 	sample   []instr  // per-sample instructions: loads, computation, commits
 	rings    []ring
 	ringLen  int // total ring slots
+	sections []section
 	out      int32
 }
 
@@ -176,12 +178,20 @@ func (c *compiler) emit(out int32, K int) *code {
 			cd.controls = append(cd.controls, regVal{int32(id), float64(n.param)})
 		}
 	}
-	fused := c.fuse(s)
+	fused := make([]bool, len(c.nodes))
+	sections := c.matchSections(s, fused)
+	c.fuse(s, fused)
 	for _, id := range s.order {
 		if fused[id] {
 			continue
 		}
-		in := c.instr(id, fused)
+		var in instr
+		if sec, ok := sections[id]; ok {
+			in = instr{op: opSection, d: id, b: int32(len(cd.sections))}
+			cd.sections = append(cd.sections, sec)
+		} else {
+			in = c.instr(id, fused)
+		}
 		if c.nodes[id].class == clControl {
 			cd.ctrl = append(cd.ctrl, in)
 		} else {
@@ -196,6 +206,12 @@ func (c *compiler) emit(out int32, K int) *code {
 		baseIDs = append(baseIDs, b)
 	}
 	slices.Sort(baseIDs)
+	owned := map[int32]bool{}
+	for _, sec := range sections {
+		if sec.owned {
+			owned[sec.v] = true
+		}
+	}
 	for _, b := range baseIDs {
 		taps := s.bases[b]
 		slices.SortFunc(taps, func(x, y int32) int { return c.nodes[x].delay - c.nodes[y].delay })
@@ -218,6 +234,9 @@ func (c *compiler) emit(out int32, K int) *code {
 				}
 			}
 			cd.states = append(cd.states, regs...)
+			if owned[b] && D == 2 {
+				continue // the section shifts this history itself
+			}
 			for j := D - 1; j >= 1; j-- {
 				ends = append(ends, instr{op: opCommit, d: regs[j], a: regs[j-1], form: formOf(bn.mask != 0, false)})
 			}
@@ -254,11 +273,10 @@ func formOf(a, b bool) uint8 {
 // feeding a sum or difference, a floor feeding x − floor(x) (ma.frac), and
 // a frac feeding a sum (the phasor's step). Fusing never changes a result:
 // each fused instruction rounds exactly where the separate ones would.
-func (c *compiler) fuse(s *scheduler) []bool {
-	fused := make([]bool, len(c.nodes))
+func (c *compiler) fuse(s *scheduler, fused []bool) {
 	single := func(id int32, rate class) bool {
 		n := &c.nodes[id]
-		return s.uses[id] == 1 && n.class == rate && n.typ == faust.Real
+		return s.uses[id] == 1 && n.class == rate && n.typ == faust.Real && !fused[id]
 	}
 	realArgs := func(n *node) bool {
 		for j := range int(n.nargs) {
@@ -274,7 +292,7 @@ func (c *compiler) fuse(s *scheduler) []bool {
 	}
 	for _, id := range s.order {
 		n := &c.nodes[id]
-		if n.typ != faust.Real || (n.op != faust.OpAdd && n.op != faust.OpSub) || !realArgs(n) {
+		if fused[id] || n.typ != faust.Real || (n.op != faust.OpAdd && n.op != faust.OpSub) || !realArgs(n) {
 			continue
 		}
 		a, b := n.args[0], n.args[1]
@@ -295,7 +313,7 @@ func (c *compiler) fuse(s *scheduler) []bool {
 	}
 	for _, id := range s.order {
 		n := &c.nodes[id]
-		if n.op != faust.OpAdd || n.typ != faust.Real || !realArgs(n) || fused[n.args[0]] || fused[n.args[1]] {
+		if fused[id] || n.op != faust.OpAdd || n.typ != faust.Real || !realArgs(n) || fused[n.args[0]] || fused[n.args[1]] {
 			continue
 		}
 		if isFrac(n.args[1], n.class) {
@@ -304,7 +322,6 @@ func (c *compiler) fuse(s *scheduler) []bool {
 			fused[n.args[0]] = true
 		}
 	}
-	return fused
 }
 
 var realOps = map[faust.Op]opcode{

@@ -88,10 +88,10 @@ func (cd *code) render(m *machine, values, out []float64, jac [][]float64) {
 		m.jac.render(cd, m, out, jac)
 		return
 	}
-	runValue(cd.ctrl, v, m, cd.rings)
+	runValue(cd, cd.ctrl, v, m)
 	o := cd.out
 	for n := range out {
-		runValue(cd.sample, v, m, cd.rings)
+		runValue(cd, cd.sample, v, m)
 		out[n] = v[o]
 	}
 }
@@ -104,10 +104,10 @@ func (s *jacState[T]) render(cd *code, m *machine, out []float64, jac [][]float6
 	}
 	clear(s.ringT)
 	v := m.v
-	runJac(cd.ctrl, v, t, m, s.ringT, cd.rings)
+	runJac(cd, cd.ctrl, v, t, m, s.ringT)
 	o := cd.out
 	for n := range out {
-		runJac(cd.sample, v, t, m, s.ringT, cd.rings)
+		runJac(cd, cd.sample, v, t, m, s.ringT)
 		out[n] = v[o]
 		to := t[o]
 		for k, row := range jac {
@@ -126,7 +126,8 @@ func ringIndex(pos, delay, n int) int {
 }
 
 // runValue executes instructions without tangents.
-func runValue(code []instr, v []float64, m *machine, rings []ring) {
+func runValue(cd *code, code []instr, v []float64, m *machine) {
+	rings := cd.rings
 	for i := range code {
 		in := &code[i]
 		switch in.op {
@@ -234,6 +235,8 @@ func runValue(code []instr, v []float64, m *machine, rings []ring) {
 		case opFracAdd:
 			x := v[in.b]
 			v[in.d] = v[in.a] + (x - math.Floor(x))
+		case opSection:
+			runSection(&cd.sections[in.b], v)
 		case opLoad:
 			r := &rings[in.b]
 			v[in.d] = m.ringV[r.off+ringIndex(m.pos[in.b], int(in.c), r.n)]
@@ -296,7 +299,8 @@ func tan2[T vec](t []T, in *instr, α, β float64) {
 
 // runJac executes instructions with tangents. The values it computes are
 // bit-identical to runValue's (the tests check it).
-func runJac[T vec](code []instr, v []float64, t []T, m *machine, ringT []T, rings []ring) {
+func runJac[T vec](cd *code, code []instr, v []float64, t []T, m *machine, ringT []T) {
+	rings := cd.rings
 	for i := range code {
 		in := &code[i]
 		switch in.op {
@@ -467,6 +471,12 @@ func runJac[T vec](code []instr, v []float64, t []T, m *machine, ringT []T, ring
 			x := v[in.b]
 			v[in.d] = v[in.a] + (x - math.Floor(x))
 			tan2(t, in, 1, 1)
+		case opSection:
+			runSectionJac(&cd.sections[in.b], v, t)
+		case opIAdd:
+			v[in.d] = float64(ib(v[in.a]) + ib(v[in.b]))
+		case opIMul:
+			v[in.d] = float64(ib(v[in.a]) * ib(v[in.b]))
 		case opCommit:
 			v[in.d] = v[in.a]
 			if in.form != tfNone {
@@ -492,7 +502,7 @@ func runJac[T vec](code []instr, v []float64, t []T, m *machine, ringT []T, ring
 			m.pos[in.b] = p
 		default:
 			// Int and piecewise-constant operations: zero tangent.
-			runValue(code[i:i+1], v, m, rings)
+			runValue(cd, code[i:i+1], v, m)
 		}
 	}
 }

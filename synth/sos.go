@@ -1,0 +1,207 @@
+package synth
+
+import "github.com/soundmatch/soundmatch/faust"
+
+// A second-order section is the direct-form-II biquad that fi.tf2 (and so
+// fi.lowpass, fi.highpass, fi.tf2s, fi.resonlp/hp/bp, ...) builds through
+// fi.iir = ma.sub ~ fir(av) : fir(bv):
+//
+//	v = x − (a1·v@1 + a2·v@2)
+//	y = (b0·v + b1·v@1) + b2·v@2
+//
+// It is the hot loop of filter programs, so the compiler recognizes it and
+// runs it as one instruction with hand-written value and tangent code
+// instead of four generic ones. The section computes every product and sum
+// exactly as the separate nodes would (products and sums in the same
+// association; only operand order within a product or a sum may differ,
+// which IEEE arithmetic makes exact), so fusing changes no bit.
+type section struct {
+	x, v, y             int32 // input, internal state signal, output
+	v1, v2              int32 // history registers v@1, v@2
+	a1, a2, b0, b1, b2  int32 // coefficient registers
+	hasTA, hasTX, hasTB bool  // which operands carry tangents
+	// owned: v@1 and v@2 are read by this section only, so it shifts its
+	// own history at the end instead of leaving it to commit instructions.
+	owned bool
+}
+
+// matchSections finds second-order sections whose intermediate nodes are
+// used nowhere else, and returns them keyed by their output node, with the
+// nodes they absorb marked in fused.
+func (c *compiler) matchSections(s *scheduler, fused []bool) map[int32]section {
+	out := map[int32]section{}
+	n := func(id int32) *node { return &c.nodes[id] }
+	isReal := func(id int32) bool { return n(id).typ == faust.Real }
+	single := func(id int32) bool { return s.uses[id] == 1 && isReal(id) && !fused[id] }
+	prod := func(id int32) (a, b int32, ok bool) {
+		m := n(id)
+		if m.op != faust.OpMul || !single(id) || !isReal(m.args[0]) || !isReal(m.args[1]) {
+			return 0, 0, false
+		}
+		return m.args[0], m.args[1], true
+	}
+	sum := func(id int32) (a, b int32, ok bool) {
+		m := n(id)
+		if m.op != faust.OpAdd || !isReal(id) || !isReal(m.args[0]) || !isReal(m.args[1]) {
+			return 0, 0, false
+		}
+		return m.args[0], m.args[1], true
+	}
+	// tap reports whether id is base@d.
+	tap := func(id, base int32, d int) bool {
+		m := n(id)
+		return m.op == faust.OpDelay && m.src == base && m.delay == d
+	}
+	// split returns (coefficient, signal) of a product whose signal
+	// operand satisfies is.
+	split := func(pid int32, is func(int32) bool) (coef, sig int32, ok bool) {
+		a, b, ok := prod(pid)
+		if !ok {
+			return 0, 0, false
+		}
+		switch {
+		case is(b) && !is(a):
+			return a, b, true
+		case is(a) && !is(b):
+			return b, a, true
+		}
+		return 0, 0, false
+	}
+	for _, y := range s.order {
+		if n(y).class != clSample || fused[y] {
+			continue
+		}
+		p, q, ok := sum(y)
+		if !ok {
+			continue
+		}
+		// y = inner + m2, in either order; inner = m0 + m1, in either order.
+		for _, pair := range [2][2]int32{{p, q}, {q, p}} {
+			inner, m2 := pair[0], pair[1]
+			i0, i1, ok := sum(inner)
+			if !ok || !single(inner) {
+				continue
+			}
+			sec, ok := c.matchSection(s, fused, y, i0, i1, m2, split, sum, single, tap)
+			if !ok {
+				sec, ok = c.matchSection(s, fused, y, i1, i0, m2, split, sum, single, tap)
+			}
+			if !ok {
+				continue
+			}
+			for _, id := range []int32{inner, m2, i0, i1, sec.v, c.nodes[sec.v].args[1]} {
+				fused[id] = true
+			}
+			fb := &c.nodes[c.nodes[sec.v].args[1]]
+			fused[fb.args[0]], fused[fb.args[1]] = true, true
+			out[y] = sec
+			break
+		}
+	}
+	return out
+}
+
+func (c *compiler) matchSection(s *scheduler, fused []bool, y, m0, m1, m2 int32,
+	split func(int32, func(int32) bool) (int32, int32, bool),
+	sum func(int32) (int32, int32, bool),
+	single func(int32) bool,
+	tap func(int32, int32, int) bool) (section, bool) {
+	// m0 = b0·v: v is the node Sub(x, fb).
+	isV := func(id int32) bool {
+		m := &c.nodes[id]
+		return m.op == faust.OpSub && m.class == clSample && m.typ == faust.Real
+	}
+	b0, v, ok := split(m0, isV)
+	if !ok || s.uses[v] != 2 || fused[v] { // read by m0 and by its history
+		return section{}, false
+	}
+	b1, v1, ok := split(m1, func(id int32) bool { return tap(id, v, 1) })
+	if !ok {
+		return section{}, false
+	}
+	b2, v2, ok := split(m2, func(id int32) bool { return tap(id, v, 2) })
+	if !ok {
+		return section{}, false
+	}
+	x, fb := c.nodes[v].args[0], c.nodes[v].args[1]
+	f0, f1, ok := sum(fb)
+	if !ok || !single(fb) || c.nodes[x].typ != faust.Real {
+		return section{}, false
+	}
+	var a1, a2 int32
+	matched := false
+	for _, pair := range [2][2]int32{{f0, f1}, {f1, f0}} {
+		c1, s1, ok1 := split(pair[0], func(id int32) bool { return tap(id, v, 1) })
+		c2, s2, ok2 := split(pair[1], func(id int32) bool { return tap(id, v, 2) })
+		if ok1 && ok2 && s1 == v1 && s2 == v2 {
+			a1, a2, matched = c1, c2, true
+			break
+		}
+	}
+	if !matched {
+		return section{}, false
+	}
+	has := func(r int32) bool { return c.nodes[r].mask != 0 }
+	return section{
+		x: x, v: v, y: y, v1: v1, v2: v2, a1: a1, a2: a2, b0: b0, b1: b1, b2: b2,
+		hasTA: has(a1) || has(a2), hasTX: has(x) || has(v1) || has(v2),
+		hasTB: has(b0) || has(b1) || has(b2),
+		owned: s.uses[v1] == 2 && s.uses[v2] == 2,
+	}, true
+}
+
+// runSection computes one section's value.
+func runSection(sc *section, v []float64) {
+	v1, v2 := v[sc.v1], v[sc.v2]
+	fb := float64(v1*v[sc.a1]) + float64(v2*v[sc.a2])
+	w := v[sc.x] - fb
+	v[sc.v] = w
+	v[sc.y] = float64(float64(w*v[sc.b0])+float64(v1*v[sc.b1])) + float64(v2*v[sc.b2])
+	if sc.owned {
+		v[sc.v2], v[sc.v1] = v1, w
+	}
+}
+
+// runSectionJac computes one section's value and tangents.
+func runSectionJac[T vec](sc *section, v []float64, t []T) {
+	v1, v2 := v[sc.v1], v[sc.v2]
+	a1, a2, b0, b1, b2 := v[sc.a1], v[sc.a2], v[sc.b0], v[sc.b1], v[sc.b2]
+	fb := float64(v1*a1) + float64(v2*a2)
+	w := v[sc.x] - fb
+	v[sc.v] = w
+	v[sc.y] = float64(float64(w*b0)+float64(v1*b1)) + float64(v2*b2)
+	if sc.owned {
+		v[sc.v2], v[sc.v1] = v1, w
+	}
+	if !sc.hasTX && !sc.hasTA && !sc.hasTB {
+		return
+	}
+	tx, t1, t2 := t[sc.x], t[sc.v1], t[sc.v2]
+	var tw, ty T
+	if sc.hasTA {
+		ta1, ta2 := t[sc.a1], t[sc.a2]
+		for k := 0; k < len(tw); k++ {
+			tw[k] = tx[k] - (float64(v1*ta1[k]) + float64(a1*t1[k]) + float64(v2*ta2[k]) + float64(a2*t2[k]))
+		}
+	} else {
+		for k := 0; k < len(tw); k++ {
+			tw[k] = tx[k] - (float64(a1*t1[k]) + float64(a2*t2[k]))
+		}
+	}
+	if sc.hasTB {
+		tb0, tb1, tb2 := t[sc.b0], t[sc.b1], t[sc.b2]
+		for k := 0; k < len(ty); k++ {
+			ty[k] = float64(b0*tw[k]) + float64(w*tb0[k]) + float64(b1*t1[k]) + float64(v1*tb1[k]) +
+				float64(b2*t2[k]) + float64(v2*tb2[k])
+		}
+	} else {
+		for k := 0; k < len(ty); k++ {
+			ty[k] = float64(b0*tw[k]) + float64(b1*t1[k]) + float64(b2*t2[k])
+		}
+	}
+	t[sc.v] = tw
+	t[sc.y] = ty
+	if sc.owned {
+		t[sc.v2], t[sc.v1] = t1, tw
+	}
+}
