@@ -68,11 +68,11 @@ func Compile(filename string, src []byte, sampleRate float64) (g *Graph, err err
 	at := pb.defs[0].At
 	v, err := ev.valueOf(pb, filename, at)
 	if err != nil {
-		return nil, err
+		return nil, ev.localize(err, filename, at)
 	}
 	b, err := ev.toBox(v, filename, at)
 	if err != nil {
-		return nil, err
+		return nil, ev.localize(err, filename, at)
 	}
 	if b.ins != 0 || b.outs != 1 {
 		return nil, ev.errorf(filename, at, "process must have 0 inputs and 1 output, it has %d %s and %d %s",
@@ -80,7 +80,7 @@ func Compile(filename string, src []byte, sampleRate float64) (g *Graph, err err
 	}
 	out, err := ev.prop(b, nil, nil)
 	if err != nil {
-		return nil, err
+		return nil, ev.localize(err, filename, at)
 	}
 	g = &Graph{Outputs: out, SampleRate: sampleRate}
 	g.Controls = ev.finishControls(out)

@@ -121,6 +121,16 @@ type evaluator struct {
 	std        *envir
 }
 
+// localize turns an error inside a library into an error at the place of
+// the user's file that called the library, keeping the library position.
+func (ev *evaluator) localize(err error, file string, at Pos) error {
+	e, ok := err.(*Error)
+	if !ok || file != ev.files[0] || e.File == file {
+		return err
+	}
+	return &Error{File: file, Pos: at, Msg: fmt.Sprintf("%s (at %s:%s)", e.Msg, e.File, e.Pos)}
+}
+
 // evalError is an error at a position of a file.
 func (ev *evaluator) errorf(file string, at Pos, format string, args ...any) error {
 	return &Error{File: file, Pos: at, Msg: fmt.Sprintf(format, args...)}
@@ -229,7 +239,8 @@ func (ev *evaluator) eval(x Expr, env *envir) (v value, err error) {
 				return nil, err
 			}
 		}
-		return ev.apply(f, args, file, x.Lparen)
+		v, err := ev.apply(f, args, file, x.Lparen)
+		return v, ev.localize(err, file, x.Lparen)
 	case *Access:
 		v, err := ev.eval(x.X, env)
 		if err != nil {

@@ -69,11 +69,8 @@ func (p *parser) describe() string {
 
 func (p *parser) unexpected(want string) {
 	if p.failed() {
-		return
-	}
-	if p.s.tok == ILLEGAL {
-		// The scanner has already reported the bad character.
-		p.fail(p.s.pos, "%s", "")
+		// Already reported (perhaps by the scanner): just stop.
+		p.fail(p.s.pos, "")
 		return
 	}
 	p.fail(p.s.pos, "got %s, want %s", p.describe(), want)
@@ -91,7 +88,7 @@ func (p *parser) expect(t Token) Pos {
 
 func (p *parser) parseFile() *File {
 	f := &File{}
-	for p.tok() != EOF {
+	for p.tok() != EOF && !p.failed() {
 		switch p.tok() {
 		case IMPORT:
 			p.next()
@@ -152,7 +149,7 @@ func (p *parser) parseDef() *Def {
 
 func (p *parser) parseDefs() []*Def {
 	var defs []*Def
-	for p.tok() != RBRACE && p.tok() != EOF {
+	for p.tok() != RBRACE && p.tok() != EOF && !p.failed() {
 		if p.tok() != IDENT {
 			p.unexpected("definition or '}'")
 			return nil
@@ -287,6 +284,9 @@ func (p *parser) parsePostfix() Expr {
 func (p *parser) number(neg bool) Expr {
 	at := p.s.pos
 	n := &Number{At: at, Text: p.s.lit}
+	if neg {
+		n.Text = "-" + n.Text
+	}
 	if p.tok() == INT {
 		v, err := strconv.ParseInt(p.s.lit, 10, 64)
 		if err != nil || v > math.MaxInt32+1 || v == math.MaxInt32+1 && !neg {
