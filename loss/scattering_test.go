@@ -3,6 +3,7 @@ package loss
 import (
 	"math"
 	"math/rand/v2"
+	"os"
 	"testing"
 )
 
@@ -209,6 +210,23 @@ func TestJTFSLossSettingErrors(t *testing.T) {
 func BenchmarkJTFSLoss(b *testing.B) {
 	n := 44100
 	l, err := New("jtfs", scatTestSignal(n, 440, 1), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	x, g := scatTestSignal(n, 523, 2), make([]float64, n)
+	for b.Loop() {
+		l.Eval(x, g)
+	}
+}
+
+// BenchmarkJTFSLossKymatio times Kymatio's reference configuration
+// (long: run with SOUNDMATCH_LONG=1).
+func BenchmarkJTFSLossKymatio(b *testing.B) {
+	if os.Getenv("SOUNDMATCH_LONG") == "" {
+		b.Skip("set SOUNDMATCH_LONG=1")
+	}
+	n := 44100
+	l, err := New("jtfs", scatTestSignal(n, 440, 1), map[string]string{"preset": "kymatio"})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -83,6 +83,13 @@ func (p *fftPlan) transform(x []complex128, inverse bool) {
 			l = m
 			continue
 		}
+		if s == 4 {
+			radix4Second(dst, src, tw, m, inverse)
+			src, dst = dst, src
+			s *= 4
+			l = m
+			continue
+		}
 		for q := 0; q < m; q++ {
 			w1, w2, w3 := tw[3*q], tw[3*q+1], tw[3*q+2]
 			s0 := src[s*q : s*q+s]
@@ -142,7 +149,7 @@ func radix4Unit(d0, d1, d2, d3, s0, s1, s2, s3 []complex128, inverse bool) {
 		bpd, bmd := b+d, b-d
 		jbmd := complex(-imag(bmd), real(bmd))
 		if inverse {
-			jbmd = -jbmd
+			jbmd = complex(imag(bmd), -real(bmd))
 		}
 		d0[k] = apc + bpd
 		d1[k] = amc - jbmd
@@ -163,7 +170,7 @@ func radix4First(dst, src, tw []complex128, m int, inverse bool) {
 		bpd, bmd := b+d, b-d
 		jbmd := complex(-imag(bmd), real(bmd))
 		if inverse {
-			jbmd = -jbmd
+			jbmd = complex(imag(bmd), -real(bmd))
 		}
 		o := dst[4*q : 4*q+4 : 4*q+4]
 		t := tw[3*q : 3*q+3 : 3*q+3]
@@ -171,6 +178,36 @@ func radix4First(dst, src, tw []complex128, m int, inverse bool) {
 		o[1] = t[0] * (amc - jbmd)
 		o[2] = t[1] * (apc - bpd)
 		o[3] = t[2] * (amc + jbmd)
+	}
+}
+
+// radix4Second is the stride-4 Stockham stage, unrolled for the same
+// reason as radix4First.
+func radix4Second(dst, src, tw []complex128, m int, inverse bool) {
+	src = src[:16*m]
+	dst = dst[:16*m]
+	tw = tw[:3*m]
+	for q := 0; q < m; q++ {
+		t := tw[3*q : 3*q+3 : 3*q+3]
+		w1, w2, w3 := t[0], t[1], t[2]
+		s0 := src[4*q : 4*q+4 : 4*q+4]
+		s1 := src[4*(q+m) : 4*(q+m)+4 : 4*(q+m)+4]
+		s2 := src[4*(q+2*m) : 4*(q+2*m)+4 : 4*(q+2*m)+4]
+		s3 := src[4*(q+3*m) : 4*(q+3*m)+4 : 4*(q+3*m)+4]
+		o := dst[16*q : 16*q+16 : 16*q+16]
+		for k := 0; k < 4; k++ {
+			a, b, c, d := s0[k], s1[k], s2[k], s3[k]
+			apc, amc := a+c, a-c
+			bpd, bmd := b+d, b-d
+			jbmd := complex(-imag(bmd), real(bmd))
+			if inverse {
+				jbmd = complex(imag(bmd), -real(bmd))
+			}
+			o[k] = apc + bpd
+			o[4+k] = w1 * (amc - jbmd)
+			o[8+k] = w2 * (apc - bpd)
+			o[12+k] = w3 * (amc + jbmd)
+		}
 	}
 }
 

@@ -268,8 +268,9 @@ func (t *Time) Eval(x, grad []float64, f Reducer) float64 {
 				clear(u2hat)
 				t.lowpassAdjoint(u2hat, phi, lev, gs)
 				// gU2 = Re F^H gÛ2, then through the modulus.
-				t.rffts[n2].inverseReal(u2, u2hat)
-				modulusAdjoint(y2, u2)
+				gu2 := t.gu1[:n2] // free until the parent's own backward step
+				t.rffts[n2].inverseReal(gu2, u2hat)
+				modulusAdjointAbs(y2, gu2, u2)
 				t.ffts[n2].transform(y2, false)
 				tileProduct(g1, y2, p2.Levels[k1], p2.supp[k1], 1/float64(n1))
 			}
@@ -278,7 +279,7 @@ func (t *Time) Eval(x, grad []float64, f Reducer) float64 {
 		if back {
 			gu1 := t.gu1[:n1]
 			t.rffts[n1].inverseReal(gu1, g1)
-			modulusAdjoint(y1, gu1)
+			modulusAdjointAbs(y1, gu1, u1)
 			t.ffts[n1].transform(y1, false)
 			tileProduct(t.gx0, y1, p1.Levels[0], p1.supp[0], 1/float64(N))
 		}
@@ -354,6 +355,19 @@ func modulus(dst []float64, y []complex128) {
 	for i, v := range y {
 		re, im := real(v), imag(v)
 		dst[i] = math.Sqrt(re*re + im*im)
+	}
+}
+
+// modulusAdjointAbs is modulusAdjoint given a = |y| from the forward pass.
+func modulusAdjointAbs(y []complex128, g, a []float64) {
+	a = a[:len(y)]
+	g = g[:len(y)]
+	for i, v := range y {
+		if a[i] == 0 {
+			y[i] = 0
+			continue
+		}
+		y[i] = v * complex(g[i]/a[i], 0)
 	}
 }
 
