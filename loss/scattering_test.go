@@ -1,6 +1,7 @@
 package loss
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -234,4 +235,23 @@ func BenchmarkJTFSLossKymatio(b *testing.B) {
 	for b.Loop() {
 		l.Eval(x, g)
 	}
+}
+
+func ExampleNew_scattering() {
+	// A 0.1-s tone against the same tone one semitone higher, at 16 kHz.
+	n := 1600
+	tone := func(f float64) []float64 {
+		x := make([]float64, n)
+		for i := range x {
+			x[i] = math.Sin(2 * math.Pi * f * float64(i) / 16000)
+		}
+		return x
+	}
+	l, err := New("scattering", tone(440), nil) // J=6, Q=1, T=64
+	if err != nil {
+		panic(err)
+	}
+	grad := make([]float64, n)
+	fmt.Println(l.Eval(tone(440), nil) == 0, l.Eval(tone(466.16), grad) > 0)
+	// Output: true true
 }

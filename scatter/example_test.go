@@ -55,3 +55,37 @@ func ExampleTime() {
 	// strongest first-order filter: ξ = 0.0875
 	// true 4096
 }
+
+func ExampleJTFS() {
+	// Joint time-frequency scattering of a rising chirp: its spin-up rows
+	// (energy moving to higher frequencies) outweigh the spin-down rows.
+	n := 4096
+	x := make([]float64, n)
+	for i := range x {
+		t := float64(i) / 8000
+		x[i] = math.Sin(2 * math.Pi * (300*t + 4000*t*t))
+	}
+	tr, err := scatter.NewJTFS(n, scatter.JTFSConfig{J: 8, Q1: 4, Q2: 1, JFr: 2, QFr: 1})
+	if err != nil {
+		panic(err)
+	}
+	s := tr.Forward(nil, x)
+	var up, down float64
+	for p, path := range tr.Paths() {
+		if path.Order != 2 {
+			continue
+		}
+		for _, v := range s[p*tr.Frames() : (p+1)*tr.Frames()] {
+			if path.Spin > 0 {
+				up += v
+			} else if path.Spin < 0 {
+				down += v
+			}
+		}
+	}
+	fmt.Println("frequential length", tr.FreqLen(), "rows", len(tr.Paths()))
+	fmt.Println("spin up dominates:", up > down)
+	// Output:
+	// frequential length 68 rows 222
+	// spin up dominates: true
+}
