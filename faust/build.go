@@ -24,9 +24,21 @@ type sigKey struct {
 
 type builder struct {
 	nodes map[sigKey]*Sig
+	ids   map[*Sig]int // a number for every node, for memo keys
 }
 
-func newBuilder() *builder { return &builder{nodes: make(map[sigKey]*Sig)} }
+func newBuilder() *builder {
+	return &builder{nodes: make(map[sigKey]*Sig), ids: make(map[*Sig]int)}
+}
+
+func (b *builder) id(s *Sig) int {
+	if id, ok := b.ids[s]; ok {
+		return id
+	}
+	id := len(b.ids) + 1
+	b.ids[s] = id
+	return id
+}
 
 func (b *builder) intern(s *Sig) *Sig {
 	if len(s.Args) > 3 {

@@ -40,10 +40,15 @@ func Libraries() []string {
 func Compile(filename string, src []byte, sampleRate float64) (g *Graph, err error) {
 	defer func() {
 		// Last resort: a bug must surface as an error, not crash a study.
+		// (FuzzCompile calls compile directly, so such bugs are found.)
 		if r := recover(); r != nil {
 			g, err = nil, fmt.Errorf("%s: internal error in the Faust compiler: %v", filename, r)
 		}
 	}()
+	return compile(filename, src, sampleRate)
+}
+
+func compile(filename string, src []byte, sampleRate float64) (*Graph, error) {
 	if !(sampleRate >= 1) || sampleRate > 1e7 {
 		return nil, fmt.Errorf("%s: sample rate must be from 1 to 1e7 Hz, got %v", filename, sampleRate)
 	}
@@ -51,7 +56,8 @@ func Compile(filename string, src []byte, sampleRate float64) (g *Graph, err err
 	if err != nil {
 		return nil, err
 	}
-	ev := &evaluator{b: newBuilder(), sampleRate: sampleRate, libs: make(map[string]*envir), files: []string{filename}}
+	ev := &evaluator{b: newBuilder(), sampleRate: sampleRate, libs: make(map[string]*envir), files: []string{filename},
+		memo: make(map[string][]*Sig), boxIDs: make(map[*box]int), slotIDs: make(map[*slotVar]int)}
 	std, err := ev.library("stdfaust.lib")
 	if err != nil {
 		return nil, err
@@ -82,7 +88,7 @@ func Compile(filename string, src []byte, sampleRate float64) (g *Graph, err err
 	if err != nil {
 		return nil, ev.localize(err, filename, at)
 	}
-	g = &Graph{Outputs: out, SampleRate: sampleRate}
+	g := &Graph{Outputs: out, SampleRate: sampleRate}
 	g.Controls = ev.finishControls(out)
 	return g, nil
 }

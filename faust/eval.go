@@ -105,7 +105,8 @@ const (
 	maxDepth    = 1500     // nested evaluations (recursive function calls)
 	maxSteps    = 4000000  // evaluation and propagation steps in all
 	maxIter     = 4096     // par/seq/sum/prod repetitions
-	maxDelay    = 1 << 22  // samples of a single @ delay
+	maxDelay    = 1 << 20  // samples of a single @ delay (24 s at 44.1 kHz)
+	maxNest     = 100000   // depth of a block diagram during propagation
 	maxRecTries = 64       // type fixpoint iterations of one recursion
 	maxBoxSize  = 20000000 // guard for box sizes (inputs/outputs)
 )
@@ -115,8 +116,12 @@ type evaluator struct {
 	sampleRate float64
 	files      []string
 	depth      int
+	propDepth  int
 	steps      int
 	controls   []*ctlEntry
+	memo       map[string][]*Sig // propagation results (see prop)
+	boxIDs     map[*box]int
+	slotIDs    map[*slotVar]int
 	libs       map[string]*envir
 	std        *envir
 }

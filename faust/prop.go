@@ -1,5 +1,10 @@
 package faust
 
+import (
+	"slices"
+	"strconv"
+)
+
 // slotEnv binds function parameters used as blocks (slots) to the signals
 // that flow into them.
 type slotEnv struct {
@@ -23,7 +28,28 @@ func (ev *evaluator) prop(b *box, env *slotEnv, in []*Sig) ([]*Sig, error) {
 	if err := ev.step(b.file, b.at); err != nil {
 		return nil, err
 	}
+	ev.propDepth++
+	defer func() { ev.propDepth-- }()
+	if ev.propDepth > maxNest {
+		return nil, ev.errorf(b.file, b.at, "block diagram nested too deeply (more than %d levels)", maxNest)
+	}
 	bd := ev.b
+	var key string
+	switch b.kind {
+	case bSeq, bPar, bSplit, bMerge, bRec, bSymbolic:
+		// Propagating the same diagram with the same inputs gives the same
+		// signals: remember them, so that a definition used twice (say
+		// no.noise) yields one recursion, not two identical ones.
+		key = ev.memoKey(b, env, in)
+		if out, ok := ev.memo[key]; ok {
+			return out, nil
+		}
+		out, err := ev.propComposite(b, env, in)
+		if err == nil {
+			ev.memo[key] = out
+		}
+		return out, err
+	}
 	switch b.kind {
 	case bWire:
 		return in, nil
@@ -60,6 +86,55 @@ func (ev *evaluator) prop(b *box, env *slotEnv, in []*Sig) ([]*Sig, error) {
 		return []*Sig{bd.delay(in[0], n)}, nil
 	case bAttach:
 		return in[:1], nil
+	case bSlot:
+		s := env.lookup(b.slot)
+		if s == nil {
+			return nil, ev.errorf(b.file, b.at, "parameter %s used outside its function", b.slot.name)
+		}
+		return []*Sig{s}, nil
+	}
+	return nil, ev.errorf(b.file, b.at, "internal error: unknown block kind %d", b.kind)
+}
+
+func (ev *evaluator) memoKey(b *box, env *slotEnv, in []*Sig) string {
+	k := make([]byte, 0, 16+8*len(in))
+	k = strconv.AppendInt(k, int64(ev.boxID(b)), 36)
+	k = append(k, '/')
+	for e := env; e != nil; e = e.next {
+		k = strconv.AppendInt(k, int64(ev.slotID(e.slot)), 36)
+		k = append(k, ':')
+		k = strconv.AppendInt(k, int64(ev.b.id(e.sig)), 36)
+		k = append(k, ',')
+	}
+	k = append(k, '/')
+	for _, s := range in {
+		k = strconv.AppendInt(k, int64(ev.b.id(s)), 36)
+		k = append(k, ',')
+	}
+	return string(k)
+}
+
+func (ev *evaluator) boxID(b *box) int {
+	if id, ok := ev.boxIDs[b]; ok {
+		return id
+	}
+	id := len(ev.boxIDs) + 1
+	ev.boxIDs[b] = id
+	return id
+}
+
+func (ev *evaluator) slotID(s *slotVar) int {
+	if id, ok := ev.slotIDs[s]; ok {
+		return id
+	}
+	id := len(ev.slotIDs) + 1
+	ev.slotIDs[s] = id
+	return id
+}
+
+func (ev *evaluator) propComposite(b *box, env *slotEnv, in []*Sig) ([]*Sig, error) {
+	bd := ev.b
+	switch b.kind {
 	case bSeq:
 		mid, err := ev.prop(b.a, env, in)
 		if err != nil {
@@ -106,12 +181,6 @@ func (ev *evaluator) prop(b *box, env *slotEnv, in []*Sig) ([]*Sig, error) {
 		return ev.prop(b.b, env, mid)
 	case bRec:
 		return ev.propRec(b, env, in)
-	case bSlot:
-		s := env.lookup(b.slot)
-		if s == nil {
-			return nil, ev.errorf(b.file, b.at, "parameter %s used outside its function", b.slot.name)
-		}
-		return []*Sig{s}, nil
 	case bSymbolic:
 		e := &slotEnv{slot: b.slot, sig: in[0], next: env}
 		return ev.prop(b.a, e, in[1:])
@@ -145,6 +214,7 @@ func (ev *evaluator) propRec(b *box, env *slotEnv, in []*Sig) ([]*Sig, error) {
 		if err != nil {
 			return nil, err
 		}
+		out = slices.Clone(out)
 		widened := false
 		for i := range types {
 			switch {
