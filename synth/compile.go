@@ -166,6 +166,10 @@ func (c *compiler) build(s *faust.Sig) int32 {
 		c.pending = append(c.pending, id)
 		return id
 	}
+	if s.Op == faust.OpFloatCast && len(s.Args) == 1 {
+		// Int values already live in float64 registers: float(x) is x.
+		return c.importSig(s.Args[0])
+	}
 	n := node{op: s.Op, typ: s.Type}
 	want := arity(s.Op)
 	if s.Op == faust.OpDelay {

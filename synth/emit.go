@@ -73,6 +73,7 @@ const (
 	opLoad    // d ← ring b at its position (start of sample)
 	opStore   // ring b at its position ← a, then advance (end of sample)
 	opSection // second-order section b (sos.go)
+	opSinMul  // sin(a*b), the oscillator's sin(2π·phase)
 )
 
 // Tangent forms of two-operand instructions: which operands carry a
@@ -88,17 +89,7 @@ type instr struct {
 	op            opcode
 	form          uint8
 	d, a, b, c, e int32 // registers
-}
-
-// history is the past of one base signal: a shift register of registers
-// regs[j-1] = base delayed by j (short delays), or a ring (long ones).
-type history struct {
-	base int32
-	regs []int32 // shift register, or the registers loaded from the ring
-	ring bool
-	off  int   // ring offset in the machine's ring slab
-	n    int   // ring length
-	taps []int // ring: delay of regs[i]
+	post          int32 // if nonzero: copy d into this history register afterwards
 }
 
 // shiftMax is the longest delay kept as a shift register; longer ones use
@@ -237,6 +228,9 @@ func (c *compiler) emit(out int32, K int) *code {
 			if owned[b] && D == 2 {
 				continue // the section shifts this history itself
 			}
+			if D == 1 && c.commitEarly(cd, sections, b, regs[0]) {
+				continue
+			}
 			for j := D - 1; j >= 1; j-- {
 				ends = append(ends, instr{op: opCommit, d: regs[j], a: regs[j-1], form: formOf(bn.mask != 0, false)})
 			}
@@ -256,6 +250,45 @@ func (c *compiler) emit(out int32, K int) *code {
 	cd.sample = append(append(loads, cd.sample...), ends...)
 	cd.nregs = len(c.nodes)
 	return cd
+}
+
+// commitEarly folds the commit "tap ← base" of a one-sample history into
+// the instruction computing base (its post field), which saves a dispatch
+// per sample. That is only right when every instruction reading the tap
+// runs no later than that one, and the tap is not the output (read after
+// the sample). A phasor p = inc + frac(p@1) is the typical case.
+func (c *compiler) commitEarly(cd *code, sections map[int32]section, base, tap int32) bool {
+	if tap == cd.out || tap == 0 {
+		return false
+	}
+	at := -1
+	for i := range cd.sample {
+		if cd.sample[i].d == base && cd.sample[i].op != opNop {
+			at = i
+		}
+	}
+	if at < 0 {
+		return false // base is a constant or computed at control rate
+	}
+	for i := range cd.sample {
+		in := &cd.sample[i]
+		regs := []int32{in.a, in.b, in.c, in.e}
+		switch in.op {
+		case opSection:
+			sc := cd.sections[in.b]
+			if sc.v == base {
+				return false // the section's internal signal: keep the commit
+			}
+			regs = []int32{sc.x, sc.v1, sc.v2, sc.a1, sc.a2, sc.b0, sc.b1, sc.b2}
+		case opLoad, opStore:
+			regs = []int32{in.a}
+		}
+		if i > at && slices.Contains(regs, tap) {
+			return false
+		}
+	}
+	cd.sample[at].post = tap
+	return true
 }
 
 func formOf(a, b bool) uint8 {
@@ -307,6 +340,12 @@ func (c *compiler) fuse(s *scheduler, fused []bool) {
 			fused[b] = true
 		}
 	}
+	for _, id := range s.order {
+		n := &c.nodes[id]
+		if !fused[id] && n.op == faust.OpSin && n.typ == faust.Real && isProd(n.args[0], n.class) {
+			fused[n.args[0]] = true
+		}
+	}
 	isFrac := func(id int32, rate class) bool {
 		n := &c.nodes[id]
 		return n.op == faust.OpSub && single(id, rate) && fused[n.args[1]] && c.nodes[n.args[1]].op == faust.OpFloor
@@ -356,6 +395,9 @@ func (c *compiler) instr(id int32, fused []bool) instr {
 	in := instr{op: op, d: id, a: n.args[0], b: n.args[1], c: n.args[2]}
 	isFused := func(j int, op faust.Op) bool { return fused[n.args[j]] && c.nodes[n.args[j]].op == op }
 	switch {
+	case op == opSin && isFused(0, faust.OpMul):
+		in.op = opSinMul
+		in.a, in.b = c.nodes[n.args[0]].args[0], c.nodes[n.args[0]].args[1]
 	case op == opSub && isFused(1, faust.OpFloor):
 		in.op = opFrac
 	case op == opAdd && isFused(0, faust.OpMul) && isFused(1, faust.OpMul):
@@ -389,6 +431,8 @@ func (c *compiler) instr(id int32, fused []bool) instr {
 		in.form = tfNone
 	case in.op == opSelect2:
 		in.form = formOf(has(in.b), has(in.c))
+	case in.op == opSinMul:
+		in.form = formOf(has(in.a), has(in.b))
 	case arity(n.op) == 1 || in.op == opFrac:
 		in.form = formOf(has(in.a), false)
 	default:

@@ -24,10 +24,14 @@ type jacRunner interface {
 
 type jacState[T vec] struct {
 	t, ringT []T
+	section  func(*section, []float64, []T)
 }
 
 func newJacState[T vec](cd *code) *jacState[T] {
-	s := &jacState[T]{t: make([]T, cd.nregs), ringT: make([]T, cd.ringLen)}
+	s := &jacState[T]{t: make([]T, cd.nregs), ringT: make([]T, cd.ringLen), section: runSectionJac[T]}
+	if f, ok := any(runSectionJac2).(func(*section, []float64, []T)); ok {
+		s.section = f
+	}
 	for _, c := range cd.controls {
 		s.t[c.reg][int(c.val)] = 1 // ∂value_k/∂value_k
 	}
@@ -104,14 +108,14 @@ func (s *jacState[T]) render(cd *code, m *machine, out []float64, jac [][]float6
 	}
 	clear(s.ringT)
 	v := m.v
-	runJac(cd, cd.ctrl, v, t, m, s.ringT)
+	runJac(cd, cd.ctrl, v, t, m, s)
 	o := cd.out
 	for n := range out {
-		runJac(cd, cd.sample, v, t, m, s.ringT)
+		runJac(cd, cd.sample, v, t, m, s)
 		out[n] = v[o]
-		to := t[o]
+		to := &t[o]
 		for k, row := range jac {
-			row[n] = to[k]
+			row[n] = (*to)[k]
 		}
 	}
 }
@@ -237,6 +241,8 @@ func runValue(cd *code, code []instr, v []float64, m *machine) {
 			v[in.d] = v[in.a] + (x - math.Floor(x))
 		case opSection:
 			runSection(&cd.sections[in.b], v)
+		case opSinMul:
+			v[in.d] = math.Sin(v[in.a] * v[in.b])
 		case opLoad:
 			r := &rings[in.b]
 			v[in.d] = m.ringV[r.off+ringIndex(m.pos[in.b], int(in.c), r.n)]
@@ -249,38 +255,51 @@ func runValue(cd *code, code []instr, v []float64, m *machine) {
 			}
 			m.pos[in.b] = p
 		}
+		if in.post != 0 {
+			v[in.post] = v[in.d]
+		}
 	}
 }
 
-// Tangent kernels: z = Σ coefficient·operand, each product rounded
-// (no FMA), over every slot.
+// Tangent kernels: t[d] = Σ coefficient·t[operand], each product rounded
+// (no FMA). They go through pointers and read and write slot by slot:
+// copying a whole tangent that was just written slot by slot stalls the
+// CPU's store-to-load forwarding, which costs more than the arithmetic.
 
-func scale[T vec](a T, α float64) (z T) {
-	for k := 0; k < len(z); k++ {
-		z[k] = α * a[k]
+func scale[T vec](t []T, d, a int32, α float64) {
+	pa, pd := &t[a], &t[d]
+	for k := 0; k < len(*pd); k++ {
+		(*pd)[k] = α * (*pa)[k]
 	}
-	return z
 }
 
-func lin2[T vec](a T, α float64, b T, β float64) (z T) {
-	for k := 0; k < len(z); k++ {
-		z[k] = float64(α*a[k]) + float64(β*b[k])
+func lin2[T vec](t []T, d, a int32, α float64, b int32, β float64) {
+	pa, pb, pd := &t[a], &t[b], &t[d]
+	for k := 0; k < len(*pd); k++ {
+		(*pd)[k] = float64(α*(*pa)[k]) + float64(β*(*pb)[k])
 	}
-	return z
 }
 
-func lin3[T vec](a T, α float64, b T, β float64, c T, γ float64) (z T) {
-	for k := 0; k < len(z); k++ {
-		z[k] = float64(α*a[k]) + float64(β*b[k]) + float64(γ*c[k])
+func lin3[T vec](t []T, d, a int32, α float64, b int32, β float64, c int32, γ float64) {
+	pa, pb, pc, pd := &t[a], &t[b], &t[c], &t[d]
+	for k := 0; k < len(*pd); k++ {
+		(*pd)[k] = float64(α*(*pa)[k]) + float64(β*(*pb)[k]) + float64(γ*(*pc)[k])
 	}
-	return z
 }
 
-func lin4[T vec](a T, α float64, b T, β float64, c T, γ float64, e T, δ float64) (z T) {
-	for k := 0; k < len(z); k++ {
-		z[k] = float64(α*a[k]) + float64(β*b[k]) + float64(γ*c[k]) + float64(δ*e[k])
+func lin4[T vec](t []T, d, a int32, α float64, b int32, β float64, c int32, γ float64, e int32, δ float64) {
+	pa, pb, pc, pe, pd := &t[a], &t[b], &t[c], &t[e], &t[d]
+	for k := 0; k < len(*pd); k++ {
+		(*pd)[k] = float64(α*(*pa)[k]) + float64(β*(*pb)[k]) + float64(γ*(*pc)[k]) + float64(δ*(*pe)[k])
 	}
-	return z
+}
+
+// copyT is t[d] = t[a], slot by slot (see above).
+func copyT[T vec](t []T, d, a int32) {
+	pa, pd := &t[a], &t[d]
+	for k := 0; k < len(*pd); k++ {
+		(*pd)[k] = (*pa)[k]
+	}
 }
 
 // tan2 writes the tangent of a one- or two-operand instruction from the
@@ -289,18 +308,18 @@ func lin4[T vec](a T, α float64, b T, β float64, c T, γ float64, e T, δ floa
 func tan2[T vec](t []T, in *instr, α, β float64) {
 	switch in.form {
 	case tfA:
-		t[in.d] = scale(t[in.a], α)
+		scale(t, in.d, in.a, α)
 	case tfB:
-		t[in.d] = scale(t[in.b], β)
+		scale(t, in.d, in.b, β)
 	case tfAB:
-		t[in.d] = lin2(t[in.a], α, t[in.b], β)
+		lin2(t, in.d, in.a, α, in.b, β)
 	}
 }
 
 // runJac executes instructions with tangents. The values it computes are
 // bit-identical to runValue's (the tests check it).
-func runJac[T vec](cd *code, code []instr, v []float64, t []T, m *machine, ringT []T) {
-	rings := cd.rings
+func runJac[T vec](cd *code, code []instr, v []float64, t []T, m *machine, s *jacState[T]) {
+	rings, ringT := cd.rings, s.ringT
 	for i := range code {
 		in := &code[i]
 		switch in.op {
@@ -348,12 +367,12 @@ func runJac[T vec](cd *code, code []instr, v []float64, t []T, m *machine, ringT
 			if y < x {
 				v[in.d] = y
 				if in.form != tfNone {
-					t[in.d] = t[in.b]
+					copyT(t, in.d, in.b)
 				}
 			} else {
 				v[in.d] = x
 				if in.form != tfNone {
-					t[in.d] = t[in.a]
+					copyT(t, in.d, in.a)
 				}
 			}
 		case opMax:
@@ -361,12 +380,12 @@ func runJac[T vec](cd *code, code []instr, v []float64, t []T, m *machine, ringT
 			if x < y {
 				v[in.d] = y
 				if in.form != tfNone {
-					t[in.d] = t[in.b]
+					copyT(t, in.d, in.b)
 				}
 			} else {
 				v[in.d] = x
 				if in.form != tfNone {
-					t[in.d] = t[in.a]
+					copyT(t, in.d, in.a)
 				}
 			}
 		case opSin:
@@ -426,7 +445,7 @@ func runJac[T vec](cd *code, code []instr, v []float64, t []T, m *machine, ringT
 		case opMove:
 			v[in.d] = v[in.a]
 			if in.form != tfNone {
-				t[in.d] = t[in.a]
+				copyT(t, in.d, in.a)
 			}
 		case opSelect2:
 			r := in.b
@@ -435,44 +454,49 @@ func runJac[T vec](cd *code, code []instr, v []float64, t []T, m *machine, ringT
 			}
 			v[in.d] = v[r]
 			if in.form != tfNone {
-				t[in.d] = t[r]
+				copyT(t, in.d, r)
 			}
 		case opMulAdd:
 			x, y := v[in.a], v[in.b]
 			v[in.d] = float64(x*y) + v[in.c]
 			if in.form != tfNone {
-				t[in.d] = lin3(t[in.a], y, t[in.b], x, t[in.c], 1)
+				lin3(t, in.d, in.a, y, in.b, x, in.c, 1)
 			}
 		case opMulSub:
 			x, y := v[in.a], v[in.b]
 			v[in.d] = float64(x*y) - v[in.c]
 			if in.form != tfNone {
-				t[in.d] = lin3(t[in.a], y, t[in.b], x, t[in.c], -1)
+				lin3(t, in.d, in.a, y, in.b, x, in.c, -1)
 			}
 		case opSubMul:
 			x, y := v[in.a], v[in.b]
 			v[in.d] = v[in.c] - float64(x*y)
 			if in.form != tfNone {
-				t[in.d] = lin3(t[in.a], -y, t[in.b], -x, t[in.c], 1)
+				lin3(t, in.d, in.a, -y, in.b, -x, in.c, 1)
 			}
 		case opDot2:
 			x, y, z, w := v[in.a], v[in.b], v[in.c], v[in.e]
 			v[in.d] = float64(x*y) + float64(z*w)
 			if in.form != tfNone {
-				t[in.d] = lin4(t[in.a], y, t[in.b], x, t[in.c], w, t[in.e], z)
+				lin4(t, in.d, in.a, y, in.b, x, in.c, w, in.e, z)
 			}
 		case opFrac:
 			x := v[in.a]
 			v[in.d] = x - math.Floor(x)
 			if in.form != tfNone {
-				t[in.d] = t[in.a]
+				copyT(t, in.d, in.a)
 			}
 		case opFracAdd:
 			x := v[in.b]
 			v[in.d] = v[in.a] + (x - math.Floor(x))
 			tan2(t, in, 1, 1)
 		case opSection:
-			runSectionJac(&cd.sections[in.b], v, t)
+			s.section(&cd.sections[in.b], v, t)
+		case opSinMul:
+			x, y := v[in.a], v[in.b]
+			s, c := math.Sincos(x * y)
+			v[in.d] = s
+			tan2(t, in, c*y, c*x)
 		case opIAdd:
 			v[in.d] = float64(ib(v[in.a]) + ib(v[in.b]))
 		case opIMul:
@@ -480,21 +504,27 @@ func runJac[T vec](cd *code, code []instr, v []float64, t []T, m *machine, ringT
 		case opCommit:
 			v[in.d] = v[in.a]
 			if in.form != tfNone {
-				t[in.d] = t[in.a]
+				copyT(t, in.d, in.a)
 			}
 		case opLoad:
 			r := &rings[in.b]
 			j := r.off + ringIndex(m.pos[in.b], int(in.c), r.n)
 			v[in.d] = m.ringV[j]
 			if in.form != tfNone {
-				t[in.d] = ringT[j]
+				src, dst := &ringT[j], &t[in.d]
+				for k := 0; k < len(*dst); k++ {
+					(*dst)[k] = (*src)[k]
+				}
 			}
 		case opStore:
 			r := &rings[in.b]
 			p := m.pos[in.b]
 			m.ringV[r.off+p] = v[in.a]
 			if in.form != tfNone {
-				ringT[r.off+p] = t[in.a]
+				src, dst := &t[in.a], &ringT[r.off+p]
+				for k := 0; k < len(*dst); k++ {
+					(*dst)[k] = (*src)[k]
+				}
 			}
 			if p++; p == r.n {
 				p = 0
@@ -503,6 +533,11 @@ func runJac[T vec](cd *code, code []instr, v []float64, t []T, m *machine, ringT
 		default:
 			// Int and piecewise-constant operations: zero tangent.
 			runValue(cd, code[i:i+1], v, m)
+			continue // runValue did the post copy
+		}
+		if in.post != 0 {
+			v[in.post] = v[in.d]
+			copyT(t, in.post, in.d)
 		}
 	}
 }

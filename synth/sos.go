@@ -176,32 +176,78 @@ func runSectionJac[T vec](sc *section, v []float64, t []T) {
 	if !sc.hasTX && !sc.hasTA && !sc.hasTB {
 		return
 	}
-	tx, t1, t2 := t[sc.x], t[sc.v1], t[sc.v2]
-	var tw, ty T
+	// Through pointers, slot by slot (see the tangent kernels in exec.go).
+	tx, t1, t2, tw, ty := &t[sc.x], &t[sc.v1], &t[sc.v2], &t[sc.v], &t[sc.y]
 	if sc.hasTA {
-		ta1, ta2 := t[sc.a1], t[sc.a2]
-		for k := 0; k < len(tw); k++ {
-			tw[k] = tx[k] - (float64(v1*ta1[k]) + float64(a1*t1[k]) + float64(v2*ta2[k]) + float64(a2*t2[k]))
+		ta1, ta2 := &t[sc.a1], &t[sc.a2]
+		for k := 0; k < len(*tw); k++ {
+			(*tw)[k] = (*tx)[k] - (float64(v1*(*ta1)[k]) + float64(a1*(*t1)[k]) + float64(v2*(*ta2)[k]) + float64(a2*(*t2)[k]))
 		}
 	} else {
-		for k := 0; k < len(tw); k++ {
-			tw[k] = tx[k] - (float64(a1*t1[k]) + float64(a2*t2[k]))
+		for k := 0; k < len(*tw); k++ {
+			(*tw)[k] = (*tx)[k] - (float64(a1*(*t1)[k]) + float64(a2*(*t2)[k]))
 		}
 	}
 	if sc.hasTB {
-		tb0, tb1, tb2 := t[sc.b0], t[sc.b1], t[sc.b2]
-		for k := 0; k < len(ty); k++ {
-			ty[k] = float64(b0*tw[k]) + float64(w*tb0[k]) + float64(b1*t1[k]) + float64(v1*tb1[k]) +
-				float64(b2*t2[k]) + float64(v2*tb2[k])
+		tb0, tb1, tb2 := &t[sc.b0], &t[sc.b1], &t[sc.b2]
+		for k := 0; k < len(*ty); k++ {
+			(*ty)[k] = float64(b0*(*tw)[k]) + float64(w*(*tb0)[k]) + float64(b1*(*t1)[k]) + float64(v1*(*tb1)[k]) +
+				float64(b2*(*t2)[k]) + float64(v2*(*tb2)[k])
 		}
 	} else {
-		for k := 0; k < len(ty); k++ {
-			ty[k] = float64(b0*tw[k]) + float64(b1*t1[k]) + float64(b2*t2[k])
+		for k := 0; k < len(*ty); k++ {
+			(*ty)[k] = float64(b0*(*tw)[k]) + float64(b1*(*t1)[k]) + float64(b2*(*t2)[k])
 		}
 	}
-	t[sc.v] = tw
-	t[sc.y] = ty
 	if sc.owned {
-		t[sc.v2], t[sc.v1] = t1, tw
+		for k := 0; k < len(*tw); k++ {
+			(*t2)[k], (*t1)[k] = (*t1)[k], (*tw)[k]
+		}
+	}
+}
+
+// runSectionJac2 is runSectionJac for two sliders (every built-in
+// program), written out slot by slot: the generic loops cost twice as
+// much in the hottest instruction of filter programs. Same arithmetic.
+func runSectionJac2(sc *section, v []float64, t [][2]float64) {
+	v1, v2 := v[sc.v1], v[sc.v2]
+	a1, a2, b0, b1, b2 := v[sc.a1], v[sc.a2], v[sc.b0], v[sc.b1], v[sc.b2]
+	fb := float64(v1*a1) + float64(v2*a2)
+	w := v[sc.x] - fb
+	v[sc.v] = w
+	v[sc.y] = float64(float64(w*b0)+float64(v1*b1)) + float64(v2*b2)
+	if sc.owned {
+		v[sc.v2], v[sc.v1] = v1, w
+	}
+	if !sc.hasTX && !sc.hasTA && !sc.hasTB {
+		return
+	}
+	tx, t1, t2 := &t[sc.x], &t[sc.v1], &t[sc.v2]
+	x0, x1, p0, p1, q0, q1 := tx[0], tx[1], t1[0], t1[1], t2[0], t2[1]
+	var w0, w1 float64
+	if sc.hasTA {
+		ta1, ta2 := &t[sc.a1], &t[sc.a2]
+		w0 = x0 - (float64(v1*ta1[0]) + float64(a1*p0) + float64(v2*ta2[0]) + float64(a2*q0))
+		w1 = x1 - (float64(v1*ta1[1]) + float64(a1*p1) + float64(v2*ta2[1]) + float64(a2*q1))
+	} else {
+		w0 = x0 - (float64(a1*p0) + float64(a2*q0))
+		w1 = x1 - (float64(a1*p1) + float64(a2*q1))
+	}
+	var y0, y1 float64
+	if sc.hasTB {
+		tb0, tb1, tb2 := &t[sc.b0], &t[sc.b1], &t[sc.b2]
+		y0 = float64(b0*w0) + float64(w*tb0[0]) + float64(b1*p0) + float64(v1*tb1[0]) + float64(b2*q0) + float64(v2*tb2[0])
+		y1 = float64(b0*w1) + float64(w*tb0[1]) + float64(b1*p1) + float64(v1*tb1[1]) + float64(b2*q1) + float64(v2*tb2[1])
+	} else {
+		y0 = float64(b0*w0) + float64(b1*p0) + float64(b2*q0)
+		y1 = float64(b0*w1) + float64(b1*p1) + float64(b2*q1)
+	}
+	// Stored slot by slot (see the tangent kernels in exec.go).
+	tw, ty := &t[sc.v], &t[sc.y]
+	tw[0], tw[1] = w0, w1
+	ty[0], ty[1] = y0, y1
+	if sc.owned {
+		t1[0], t1[1] = w0, w1
+		t2[0], t2[1] = p0, p1
 	}
 }
