@@ -69,11 +69,12 @@ const (
 	opFrac   // a − floor(a) (Faust's ma.frac)
 	opFracAdd
 	// State.
-	opCommit  // d ← a (one-sample delay and recursion state, end of sample)
-	opLoad    // d ← ring b at its position (start of sample)
-	opStore   // ring b at its position ← a, then advance (end of sample)
-	opSection // second-order section b (sos.go)
-	opSinMul  // sin(a*b), the oscillator's sin(2π·phase)
+	opCommit   // d ← a (one-sample delay and recursion state, end of sample)
+	opLoad     // d ← ring b at its position (start of sample)
+	opStore    // ring b at its position ← a, then advance (end of sample)
+	opSection  // second-order section b (sos.go)
+	opSinMul   // sin(a*b), the oscillator's sin(2π·phase)
+	opSections // sections b, b+1, ..., b+c-1 in order
 )
 
 // Tangent forms of two-operand instructions: which operands carry a
@@ -248,8 +249,30 @@ func (c *compiler) emit(out int32, K int) *code {
 		ends = append(ends, instr{op: opStore, a: b, b: r, form: formOf(bn.mask != 0, false)})
 	}
 	cd.sample = append(append(loads, cd.sample...), ends...)
+	cd.sample = mergeSections(cd.sample)
 	cd.nregs = len(c.nodes)
 	return cd
+}
+
+// mergeSections turns a run of consecutive sections (a filter cascade such
+// as fi.highpass(10)) into one instruction that loops over them.
+func mergeSections(code []instr) []instr {
+	out := code[:0]
+	for i := 0; i < len(code); i++ {
+		in := code[i]
+		if in.op == opSection && in.post == 0 {
+			j := i + 1
+			for j < len(code) && code[j].op == opSection && code[j].post == 0 && code[j].b == code[j-1].b+1 {
+				j++
+			}
+			if j-i > 1 {
+				in = instr{op: opSections, b: in.b, c: int32(j - i)}
+				i = j - 1
+			}
+		}
+		out = append(out, in)
+	}
+	return out
 }
 
 // commitEarly folds the commit "tap ← base" of a one-sample history into

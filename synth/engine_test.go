@@ -49,30 +49,3 @@ func TestHandGraphJacobianFD(t *testing.T) {
 		}
 	}
 }
-
-func BenchmarkHandGraph(b *testing.B) {
-	for _, name := range Builtins() {
-		p := compileHand(b, name)
-		values := make([]float64, len(p.Params()))
-		for k, q := range p.Params() {
-			values[k] = q.Init
-		}
-		out := make([]float64, 44100)
-		jac := make([][]float64, len(values))
-		for k := range jac {
-			jac[k] = make([]float64, 44100)
-		}
-		b.Run(name+"/value", func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				p.Render(values, out, nil)
-			}
-		})
-		b.Run(name+"/jacobian", func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				p.Render(values, out, jac)
-			}
-		})
-	}
-}

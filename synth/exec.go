@@ -241,6 +241,11 @@ func runValue(cd *code, code []instr, v []float64, m *machine) {
 			v[in.d] = v[in.a] + (x - math.Floor(x))
 		case opSection:
 			runSection(&cd.sections[in.b], v)
+		case opSections:
+			secs := cd.sections[in.b : in.b+in.c]
+			for j := range secs {
+				runSection(&secs[j], v)
+			}
 		case opSinMul:
 			v[in.d] = math.Sin(v[in.a] * v[in.b])
 		case opLoad:
@@ -492,6 +497,11 @@ func runJac[T vec](cd *code, code []instr, v []float64, t []T, m *machine, s *ja
 			tan2(t, in, 1, 1)
 		case opSection:
 			s.section(&cd.sections[in.b], v, t)
+		case opSections:
+			secs := cd.sections[in.b : in.b+in.c]
+			for j := range secs {
+				s.section(&secs[j], v, t)
+			}
 		case opSinMul:
 			x, y := v[in.a], v[in.b]
 			s, c := math.Sincos(x * y)
