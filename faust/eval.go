@@ -103,7 +103,7 @@ type ctlEntry struct {
 // the stack; real programs stay far below them.
 const (
 	maxDepth    = 1500     // nested evaluations (recursive function calls)
-	maxSteps    = 4000000  // evaluation and propagation steps in all
+	maxSteps    = 500000   // evaluation and propagation steps in all (bp-noise takes 3435)
 	maxIter     = 4096     // par/seq/sum/prod repetitions
 	maxDelay    = 1 << 20  // samples of a single @ delay (24 s at 44.1 kHz)
 	maxNest     = 100000   // depth of a block diagram during propagation
