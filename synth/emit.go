@@ -75,6 +75,7 @@ const (
 	opSection  // second-order section b (sos.go)
 	opSinMul   // sin(a*b), the oscillator's sin(2π·phase)
 	opSections // sections b, b+1, ..., b+c-1 in order
+	opIMulAdd  // Int a*b + c, wrapping (the noise generator's LCG step)
 )
 
 // Tangent forms of two-operand instructions: which operands carry a
@@ -365,6 +366,19 @@ func (c *compiler) fuse(s *scheduler, fused []bool) {
 	}
 	for _, id := range s.order {
 		n := &c.nodes[id]
+		if fused[id] || n.op != faust.OpAdd || n.typ != faust.Int {
+			continue
+		}
+		for j := range 2 {
+			a := &c.nodes[n.args[j]]
+			if a.op == faust.OpMul && a.typ == faust.Int && s.uses[n.args[j]] == 1 && a.class == n.class && !fused[n.args[j]] {
+				fused[n.args[j]] = true
+				break
+			}
+		}
+	}
+	for _, id := range s.order {
+		n := &c.nodes[id]
 		if !fused[id] && n.op == faust.OpSin && n.typ == faust.Real && isProd(n.args[0], n.class) {
 			fused[n.args[0]] = true
 		}
@@ -418,6 +432,14 @@ func (c *compiler) instr(id int32, fused []bool) instr {
 	in := instr{op: op, d: id, a: n.args[0], b: n.args[1], c: n.args[2]}
 	isFused := func(j int, op faust.Op) bool { return fused[n.args[j]] && c.nodes[n.args[j]].op == op }
 	switch {
+	case op == opIAdd && (isFused(0, faust.OpMul) || isFused(1, faust.OpMul)):
+		j := 0
+		if !isFused(0, faust.OpMul) {
+			j = 1
+		}
+		p := &c.nodes[n.args[j]]
+		in.op = opIMulAdd
+		in.a, in.b, in.c = p.args[0], p.args[1], n.args[1-j]
 	case op == opSin && isFused(0, faust.OpMul):
 		in.op = opSinMul
 		in.a, in.b = c.nodes[n.args[0]].args[0], c.nodes[n.args[0]].args[1]

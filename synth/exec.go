@@ -159,6 +159,8 @@ func runValue(cd *code, code []instr, v []float64, m *machine) {
 			v[in.d] = float64(ib(v[in.a]) - ib(v[in.b]))
 		case opIMul:
 			v[in.d] = float64(ib(v[in.a]) * ib(v[in.b]))
+		case opIMulAdd:
+			v[in.d] = float64(ib(v[in.a])*ib(v[in.b]) + ib(v[in.c]))
 		case opIMod:
 			v[in.d] = float64(imod(ib(v[in.a]), ib(v[in.b])))
 		case opIPow:
@@ -511,6 +513,8 @@ func runJac[T vec](cd *code, code []instr, v []float64, t []T, m *machine, s *ja
 			v[in.d] = float64(ib(v[in.a]) + ib(v[in.b]))
 		case opIMul:
 			v[in.d] = float64(ib(v[in.a]) * ib(v[in.b]))
+		case opIMulAdd:
+			v[in.d] = float64(ib(v[in.a])*ib(v[in.b]) + ib(v[in.c]))
 		case opCommit:
 			v[in.d] = v[in.a]
 			if in.form != tfNone {
