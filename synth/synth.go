@@ -13,8 +13,12 @@
 // folds constants, rewrites x/c as x*(1/c) as Faust does, and splits it
 // into control-rate code (run once per Render, with tangents: filter
 // coefficients) and a flat per-sample register program of small
-// instructions (fused where a product feeds a sum, without changing a
-// rounding). Delays and recursion become histories: shift registers for
+// instructions over a register file of values and fixed-width tangent
+// arrays. Common patterns are fused without changing a rounding: a product
+// feeding a sum, sin of a product, ma.frac feeding a sum (the phasor), the
+// noise generator's int multiply-add, and fi.tf2's direct-form-II biquad
+// (sos.go), whose cascades (fi.lowpass, fi.highpass) run as one
+// instruction. Delays and recursion become histories: shift registers for
 // short delays, rings for long ones. Int signals wrap as int32 and carry
 // no tangent.
 //
