@@ -15,6 +15,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -46,6 +48,13 @@ type Config struct {
 
 	Optimizer  Optimizer  `toml:"optimizer"`
 	Evaluation Evaluation `toml:"evaluation"`
+
+	// Build is the architecture the trials are computed for, e.g.
+	// "amd64 GOAMD64=v1". Canonical always writes the running binary's:
+	// builds that may fuse multiply-adds (arm64, GOAMD64=v3) round
+	// differently in the last bits, so a database (or a merge of shards)
+	// only ever holds results of one kind of build.
+	Build string `toml:"build"`
 }
 
 // Program is one synthesizer program of a study.
@@ -417,6 +426,7 @@ func (c *Config) Validate() error {
 // study. It is what the database stores and what its hash is taken of.
 func (c *Config) Canonical(resolve func(name string, overrides map[string]string) (map[string]string, error)) (string, error) {
 	cc := *c
+	cc.Build = BuildArch()
 	cc.Losses = make([]Loss, len(c.Losses))
 	for i, l := range c.Losses {
 		s := l.Settings
@@ -439,6 +449,24 @@ func (c *Config) Canonical(resolve func(name string, overrides map[string]string
 		return "", err
 	}
 	return buf.String(), nil
+}
+
+// BuildArch names the architecture of the running binary and its
+// instruction-set level (the GOAMD64, GOARM64, ... build setting): the
+// inputs besides the config that decide the bits of a result.
+func BuildArch() string {
+	arch := runtime.GOARCH
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return arch
+	}
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "GOAMD64", "GOARM64", "GOARM", "GO386", "GOPPC64", "GORISCV64", "GOMIPS", "GOMIPS64", "GOLOONG64":
+			arch += " " + s.Key + "=" + s.Value
+		}
+	}
+	return arch
 }
 
 // ParseCanonical reads back a config stored by a database.

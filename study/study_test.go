@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -575,4 +576,27 @@ func TestFullDiskStopsCleanly(t *testing.T) {
 func stripTimes(t store.Trial) store.Trial {
 	t.FinishedAt = time.Time{}
 	return t
+}
+
+// TestOtherBuildRefused: a database whose trials were computed by a build
+// for another architecture level is another study (its last bits differ).
+func TestOtherBuildRefused(t *testing.T) {
+	ctx := context.Background()
+	cfg := tiny(t)
+	text, err := cfg.Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text, "build = '"+BuildArch()+"'") || !strings.Contains(BuildArch(), runtime.GOARCH) {
+		t.Fatalf("canonical text does not record the build %q:\n%s", BuildArch(), text)
+	}
+	db := openDB(t, t.TempDir(), "s.db")
+	other := strings.Replace(text, "build = '"+BuildArch()+"'", "build = 'arm64 GOARM64=v8.0'", 1)
+	if err := db.SaveConfig(ctx, other, nil); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Run(ctx, db, cfg, Options{Runner: &fakeRunner{cfg: cfg}})
+	if err == nil || !strings.Contains(err.Error(), "build: arm64 GOARM64=v8.0 (database) vs "+BuildArch()+" (given)") {
+		t.Errorf("database of another build: err = %v", err)
+	}
 }
