@@ -18,12 +18,12 @@ import (
 	"github.com/soundmatch/soundmatch/audio"
 )
 
-// runCommand runs "soundmatch ARGS" in-process with ctx, after putting every
+// matchRunCommand runs "soundmatch ARGS" in-process with ctx, after putting every
 // flag of the command back to its default, and returns stdout and stderr.
-func runCommand(t *testing.T, ctx context.Context, args ...string) (string, string, error) {
+func matchRunCommand(t *testing.T, ctx context.Context, args ...string) (string, string, error) {
 	t.Helper()
 	if c, _, err := rootCmd.Find(args); err == nil {
-		resetFlags(c)
+		matchResetFlags(c)
 		// cobra hands the root's context to a subcommand only while the
 		// subcommand has none, i.e. on the first in-process run.
 		c.SetContext(ctx)
@@ -36,7 +36,7 @@ func runCommand(t *testing.T, ctx context.Context, args ...string) (string, stri
 	return out.String(), errOut.String(), err
 }
 
-func resetFlags(c *cobra.Command) {
+func matchResetFlags(c *cobra.Command) {
 	c.Flags().VisitAll(func(f *pflag.Flag) {
 		if sv, ok := f.Value.(pflag.SliceValue); ok {
 			sv.Replace(nil)
@@ -73,7 +73,7 @@ func TestMatchUserErrors(t *testing.T) {
 		{[]string{"bench", "--loss", "nope"}, `unknown loss "nope"`},
 	}
 	for _, c := range cases {
-		_, _, err := runCommand(t, context.Background(), c.args...)
+		_, _, err := matchRunCommand(t, context.Background(), c.args...)
 		var ue usageError
 		if !errors.As(err, &ue) {
 			t.Errorf("%v: error %v, want a user error (exit status 2)", c.args, err)
@@ -85,11 +85,11 @@ func TestMatchUserErrors(t *testing.T) {
 	}
 }
 
-var resultKeys = []string{"program", "loss", "target", "start", "final", "final_u", "loss_final", "p_loss", "mss", "iterations", "seconds"}
+var matchResultKeys = []string{"program", "loss", "target", "start", "final", "final_u", "loss_final", "p_loss", "mss", "iterations", "seconds"}
 
 func TestMatchOutFiles(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "run")
-	stdout, _, err := runCommand(t, context.Background(), "match", "bp-noise", "--loss", "l1-spec",
+	stdout, _, err := matchRunCommand(t, context.Background(), "match", "bp-noise", "--loss", "l1-spec",
 		"-t", "lp_cut=400", "--seed", "5", "--iters", "4", "--out", dir, "--json")
 	if err != nil {
 		t.Fatal(err)
@@ -98,7 +98,7 @@ func TestMatchOutFiles(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
 		t.Fatalf("--json output is not JSON: %v\n%s", err, stdout)
 	}
-	for _, k := range resultKeys {
+	for _, k := range matchResultKeys {
 		if _, ok := res[k]; !ok {
 			t.Errorf("result.json lacks %q", k)
 		}
@@ -110,11 +110,11 @@ func TestMatchOutFiles(t *testing.T) {
 	if err != nil || string(onDisk) != stdout {
 		t.Errorf("result.json differs from --json output (%v)", err)
 	}
-	checkOutFiles(t, dir, 4)
+	matchCheckOutFiles(t, dir, 4)
 }
 
-// checkOutFiles checks that every file of --out is present and whole.
-func checkOutFiles(t *testing.T, dir string, iters int) {
+// matchCheckOutFiles checks that every file of --out is present and whole.
+func matchCheckOutFiles(t *testing.T, dir string, iters int) {
 	t.Helper()
 	for _, name := range []string{"target.wav", "output.wav"} {
 		x, rate, err := audio.ReadFile(filepath.Join(dir, name))
@@ -156,7 +156,7 @@ func TestMatchOutOfDomainTarget(t *testing.T) {
 	if err := audio.WriteFile(wav, x, 22050); err != nil {
 		t.Fatal(err)
 	}
-	stdout, stderr, err := runCommand(t, context.Background(), "match", "add-sinesaw", "--target", wav, "--iters", "3", "--json")
+	stdout, stderr, err := matchRunCommand(t, context.Background(), "match", "add-sinesaw", "--target", wav, "--iters", "3", "--json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,8 +183,9 @@ func TestMatchInterrupted(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go func() {
+		deadline := time.Now().Add(time.Minute) // never hang the suite
 		for {
-			if _, err := os.Stat(filepath.Join(dir, "target.wav")); err == nil {
+			if _, err := os.Stat(filepath.Join(dir, "target.wav")); err == nil || time.Now().After(deadline) {
 				time.Sleep(150 * time.Millisecond)
 				cancel()
 				return
@@ -192,7 +193,7 @@ func TestMatchInterrupted(t *testing.T) {
 			time.Sleep(10 * time.Millisecond)
 		}
 	}()
-	_, _, err := runCommand(t, ctx, "match", "bp-noise", "--iters", "100000", "--out", dir)
+	_, _, err := matchRunCommand(t, ctx, "match", "bp-noise", "--iters", "100000", "--out", dir)
 	if err == nil || !strings.Contains(err.Error(), "interrupted after") {
 		t.Fatalf("err = %v, want an interruption", err)
 	}
@@ -207,11 +208,11 @@ func TestMatchInterrupted(t *testing.T) {
 	if res.Status != "failed" || res.Iterations < 1 || res.Iterations >= 100000 {
 		t.Errorf("interrupted result: %+v", res)
 	}
-	checkOutFiles(t, dir, res.Iterations)
+	matchCheckOutFiles(t, dir, res.Iterations)
 }
 
 func TestBenchJSON(t *testing.T) {
-	stdout, _, err := runCommand(t, context.Background(), "bench", "--json", "--iters", "2", "--warmup", "0", "--program", "bp-noise", "--loss", "l1-spec")
+	stdout, _, err := matchRunCommand(t, context.Background(), "bench", "--json", "--iters", "2", "--warmup", "0", "--program", "bp-noise", "--loss", "l1-spec")
 	if err != nil {
 		t.Fatal(err)
 	}
