@@ -212,15 +212,7 @@ func NewJTFS(n int, cfg JTFSConfig) (*JTFS, error) {
 	}
 	t.s1, t.gs1 = make([]float64, n1all*t.nt), make([]float64, n1all*t.nt)
 	t.tbuf, t.rbuf = make([]complex128, N), make([]float64, N)
-	mMax := 0
-	for i2, p2 := range t.bank.Psi2 {
-		if t.n1max[i2] > 0 && p2.J >= cfg.J2Min {
-			mMax = max(mMax, N>>p2.J)
-		}
-	}
-	mMax = max(mMax, t.nt)
-	t.xb, t.gxb, t.yb = make([]complex128, mMax*t.nfr), make([]complex128, mMax*t.nfr), make([]complex128, mMax*t.nfr)
-	t.ub = make([]float64, mMax*t.nfr)
+	t.allocPlanes()
 	t.s2, t.gs2 = make([]float64, t.nfr*t.frames), make([]float64, t.nfr*t.frames)
 	for i, ff := range t.psiFr {
 		t.bmat = append(t.bmat, freqMatrix(ff.Levels[0], t.jfr[i]))
@@ -269,6 +261,28 @@ func freqAverager(phi []float64, rIn, rOut int) []float64 {
 		}
 	}
 	return a
+}
+
+// allocPlanes sizes the plane buffers for the current choice of
+// frequential transform per plane.
+func (t *JTFS) allocPlanes() {
+	N := t.npad
+	// Plane buffers: the largest plane (columns × stride), and one block
+	// of frequential coefficients.
+	xMax, cMax := 0, 0
+	grow := func(M, n1max int) {
+		pl := t.newPlane(M, n1max, 0, 0, M)
+		xMax = max(xMax, M*pl.stride)
+		cMax = max(cMax, min(M, planeBlock))
+	}
+	grow(t.nt, len(t.bank.Psi1))
+	for i2, p2 := range t.bank.Psi2 {
+		if t.n1max[i2] > 0 && p2.J >= t.cfg.J2Min {
+			grow(N>>p2.J, t.n1max[i2])
+		}
+	}
+	t.xb, t.gxb = make([]complex128, xMax), make([]complex128, xMax)
+	t.yb, t.ub = make([]complex128, cMax*t.nfr), make([]float64, cMax*t.nfr)
 }
 
 // Paths returns the output rows in Kymatio's order (format 'time').
@@ -360,10 +374,10 @@ func (t *JTFS) Eval(x, grad []float64, f Reducer) float64 {
 	// up), needed only at the kept frames.
 	n1all := len(t.bank.Psi1)
 	nt := t.nt
-	pl := plane{M: nt, n1max: n1all, lev: -1, t0: t.start, t1: t.start + t.frames, matrix: t.useMatrix(n1all)}
-	X := t.xb[:nt*t.nfr]
+	pl := t.newPlane(nt, n1all, -1, t.start, t.start+t.frames)
+	X := t.xb[:nt*pl.stride]
 	for tt := pl.t0; tt < pl.t1; tt++ {
-		c := X[tt*t.nfr : (tt+1)*t.nfr]
+		c := X[tt*pl.stride : (tt+1)*pl.stride]
 		clear(c)
 		for i := 0; i < n1all; i++ {
 			c[i] = complex(t.s1[i*nt+tt], 0)
@@ -374,7 +388,7 @@ func (t *JTFS) Eval(x, grad []float64, f Reducer) float64 {
 		gX := t.gxb
 		for tt := pl.t0; tt < pl.t1; tt++ {
 			for i := 0; i < n1all; i++ {
-				t.gs1[i*nt+tt] += real(gX[tt*t.nfr+i])
+				t.gs1[i*nt+tt] += real(gX[tt*pl.stride+i])
 			}
 		}
 	}
@@ -386,7 +400,8 @@ func (t *JTFS) Eval(x, grad []float64, f Reducer) float64 {
 			continue
 		}
 		M := N >> p2.J
-		X := t.xb[:M*t.nfr]
+		pl := t.newPlane(M, m1, p2.J, 0, M)
+		X := t.xb[:M*pl.stride]
 		clear(X)
 		for i1 := 0; i1 < m1; i1++ {
 			k1 := t.k1[i1]
@@ -394,10 +409,9 @@ func (t *JTFS) Eval(x, grad []float64, f Reducer) float64 {
 			periodizeProduct(y, t.u1hat[i1], p2.Levels[k1], p2.supp[k1], 1/float64(N>>k1))
 			t.ffts[M].transform(y, true)
 			for tt, v := range y {
-				X[tt*t.nfr+i1] = v
+				X[tt*pl.stride+i1] = v
 			}
 		}
-		pl := plane{M: M, n1max: m1, lev: p2.J, t0: 0, t1: M, matrix: t.useMatrix(m1)}
 		total, path = t.scatterPlane(&pl, true, total, path, f, back)
 		if back {
 			// Back to the rows of Y2, then to Û1 through ψ2.
@@ -406,7 +420,7 @@ func (t *JTFS) Eval(x, grad []float64, f Reducer) float64 {
 				k1 := t.k1[i1]
 				g := t.tbuf[:M]
 				for tt := range g {
-					g[tt] = gX[tt*t.nfr+i1]
+					g[tt] = gX[tt*pl.stride+i1]
 				}
 				t.ffts[M].transform(g, false)
 				tileProduct(t.gu1hat[i1], g, p2.Levels[k1], p2.supp[k1], 1/float64(N>>k1))
@@ -449,13 +463,25 @@ func (t *JTFS) timeAvgAdjoint(g []complex128, gs []float64, phi Filter, lev int)
 }
 
 // plane is a time-frequency plane scattered along frequency: columns
-// t0 ≤ t < t1 of M time samples (t-major in xb, stride nfr), of which
-// rows below n1max are nonzero. lev is the time resolution of second-
-// order planes (time averaging by φ_T follows), −1 for the first order.
+// t0 ≤ t < t1 of M time samples, t-major in xb with the given stride, of
+// which rows below n1max are nonzero. lev is the time resolution of
+// second-order planes (time averaging by φ_T follows), −1 for the first
+// order. With matrix set the frequential wavelets are dense (R × n1max)
+// products on the rows themselves (stride n1max); otherwise the columns
+// are zero-padded to nfr and transformed by FFT (stride nfr).
 type plane struct {
 	M, n1max, lev int
 	t0, t1        int
-	matrix        bool // frequential wavelets as a matrix (few rows) or by FFT
+	matrix        bool
+	stride        int
+}
+
+func (t *JTFS) newPlane(M, n1max, lev, t0, t1 int) plane {
+	p := plane{M: M, n1max: n1max, lev: lev, t0: t0, t1: t1, matrix: t.useMatrix(n1max), stride: t.nfr}
+	if p.matrix {
+		p.stride = n1max
+	}
+	return p
 }
 
 // useMatrix says whether the frequential wavelet transform of n1max
@@ -471,6 +497,12 @@ func (t *JTFS) useMatrix(n1max int) bool {
 	return n1max <= 16
 }
 
+// planeBlock is the number of plane columns whose frequential wavelet
+// coefficients are held at once: large planes (Kymatio's configuration)
+// are processed in blocks, recomputing each block's coefficients in the
+// backward pass, so memory stays bounded.
+var planeBlock = 8192 // a variable so that tests can exercise several blocks
+
 // scatterPlane applies every frequential filter (all of them when
 // spinned, else the lowpass and spin up) to the plane in t.xb, hands the
 // rows to f and, when back, leaves in t.gxb (same layout, rows below
@@ -478,14 +510,15 @@ func (t *JTFS) useMatrix(n1max int) bool {
 // plane.
 func (t *JTFS) scatterPlane(pl *plane, spinned bool, total float64, path int, f Reducer, back bool) (float64, int) {
 	X := t.xb
+	st := pl.stride
 	if !pl.matrix {
 		for tt := pl.t0; tt < pl.t1; tt++ {
-			c := X[tt*t.nfr : (tt+1)*t.nfr]
+			c := X[tt*st : (tt+1)*st]
 			t.gffts[t.nfr].Coefficients(c, c)
 		}
 	}
 	if back {
-		clear(t.gxb[pl.t0*t.nfr : pl.t1*t.nfr])
+		clear(t.gxb[pl.t0*st : pl.t1*st])
 	}
 	for i, ff := range t.psiFr {
 		if !spinned && ff.Xi < 0 {
@@ -498,12 +531,63 @@ func (t *JTFS) scatterPlane(pl *plane, spinned bool, total float64, path int, f 
 	if back && !pl.matrix {
 		// gX = F^H gX̂ per column.
 		for tt := pl.t0; tt < pl.t1; tt++ {
-			c := t.gxb[tt*t.nfr : (tt+1)*t.nfr]
+			c := t.gxb[tt*st : (tt+1)*st]
 			t.gffts[t.nfr].Sequence(t.col, c)
 			copy(c, t.col)
 		}
 	}
 	return total, path
+}
+
+// freqCoefs writes the frequential wavelet coefficients of filter i for
+// columns [b0, b1) into Y (block-local, Rn per column) and their moduli
+// into U.
+func (t *JTFS) freqCoefs(pl *plane, i, Rn, b0, b1 int, Y []complex128, U []float64) {
+	ff := t.psiFr[i]
+	R := t.nfr >> t.jfr[i]
+	st := pl.stride
+	X := t.xb
+	B := t.bmat[i]
+	for tt := b0; tt < b1; tt++ {
+		y := Y[(tt-b0)*Rn : (tt-b0+1)*Rn]
+		if pl.matrix {
+			x := X[tt*st : tt*st+pl.n1max]
+			for r := range y {
+				b := B[r*t.nfr : r*t.nfr+len(x)]
+				var s complex128
+				for ii, v := range x {
+					s += b[ii] * v
+				}
+				y[r] = s
+			}
+		} else {
+			c := t.col[:R]
+			periodizeProduct(c, X[tt*st:(tt+1)*st], ff.Levels[0], ff.supp[0], 1/float64(t.nfr))
+			t.gffts[R].Sequence(t.col2[:R], c)
+			copy(y, t.col2[:Rn])
+		}
+		u := U[(tt-b0)*Rn : (tt-b0+1)*Rn]
+		for r, v := range y {
+			u[r] = math.Sqrt(real(v)*real(v) + imag(v)*imag(v))
+		}
+	}
+}
+
+// tapRange returns the taps di of kernel k (d = dlo+di) for which the
+// column (c − d) mod M lies in [b0, b1), as at most three runs
+// [lo, hi) with the column of tap lo being col.
+func tapRuns(c, dlo, ntaps, M, b0, b1 int, runs *[3][3]int) int {
+	n := 0
+	for _, sh := range [3]int{-M, 0, M} {
+		// column = c + sh − d ∈ [b0, b1)  ⇔  d ∈ (c+sh−b1, c+sh−b0]
+		lo := max(c+sh-b1+1-dlo, 0)
+		hi := min(c+sh-b0+1-dlo, ntaps)
+		if lo < hi {
+			runs[n] = [3]int{lo, hi, c + sh - (dlo + lo)}
+			n++
+		}
+	}
+	return n
 }
 
 // freqPath computes the rows of frequential filter i on the plane:
@@ -515,7 +599,6 @@ func (t *JTFS) freqPath(pl *plane, i int, path int, f Reducer, back bool) (float
 	ff := t.psiFr[i]
 	k := t.jfr[i]
 	R := t.nfr >> k
-	nfr := t.nfr
 	rowsOut := (pl.n1max + t.cfg.F - 1) / t.cfg.F
 	Rn := R
 	var A []float64
@@ -523,33 +606,6 @@ func (t *JTFS) freqPath(pl *plane, i int, path int, f Reducer, back bool) (float
 		Rn = rowsOut
 	} else {
 		A = t.favg[k]
-	}
-	X := t.xb
-	Y := t.yb[:pl.M*Rn]
-	U := t.ub[:pl.M*Rn]
-	B := t.bmat[i]
-	for tt := pl.t0; tt < pl.t1; tt++ {
-		y := Y[tt*Rn : (tt+1)*Rn]
-		x := X[tt*nfr : tt*nfr+pl.n1max]
-		if pl.matrix {
-			for r := range y {
-				b := B[r*nfr : r*nfr+len(x)]
-				var s complex128
-				for ii, v := range x {
-					s += b[ii] * v
-				}
-				y[r] = s
-			}
-		} else {
-			c := t.col[:R]
-			periodizeProduct(c, X[tt*nfr:(tt+1)*nfr], ff.Levels[0], ff.supp[0], 1/float64(nfr))
-			t.gffts[R].Sequence(t.col2[:R], c)
-			copy(y, t.col2[:Rn])
-		}
-		u := U[tt*Rn : (tt+1)*Rn]
-		for r, v := range y {
-			u[r] = math.Sqrt(real(v)*real(v) + imag(v)*imag(v))
-		}
 	}
 	frames := t.frames
 	S2 := t.s2[:frames*Rn]
@@ -559,26 +615,37 @@ func (t *JTFS) freqPath(pl *plane, i int, path int, f Reducer, back bool) (float
 		kk := t.kern[pl.lev]
 		ker, dlo = kk.taps, kk.dlo
 		m = 1 << (t.log2T - pl.lev)
-		clear(S2)
+	}
+	clear(S2)
+	var runs [3][3]int
+	oneBlock := pl.t1-pl.t0 <= planeBlock
+	for b0 := pl.t0; b0 < pl.t1; b0 += planeBlock {
+		b1 := min(b0+planeBlock, pl.t1)
+		Y := t.yb[:(b1-b0)*Rn]
+		U := t.ub[:(b1-b0)*Rn]
+		t.freqCoefs(pl, i, Rn, b0, b1, Y, U)
+		if pl.lev < 0 {
+			// First order: the block holds kept frames t0+j.
+			for tt := b0; tt < b1; tt++ {
+				j := tt - t.start
+				copy(S2[j*Rn:(j+1)*Rn], U[(tt-b0)*Rn:(tt-b0+1)*Rn])
+			}
+			continue
+		}
 		for j := 0; j < frames; j++ {
 			c := (t.start + j) * m
 			srow := S2[j*Rn : (j+1)*Rn]
-			for di, w := range ker {
-				tt := c - (dlo + di)
-				if tt < 0 {
-					tt += pl.M
-				} else if tt >= pl.M {
-					tt -= pl.M
-				}
-				urow := U[tt*Rn : (tt+1)*Rn]
-				for r, v := range urow {
-					srow[r] += w * v
+			nr := tapRuns(c, dlo, len(ker), pl.M, b0, b1, &runs)
+			for _, run := range runs[:nr] {
+				col := run[2] - b0
+				for _, w := range ker[run[0]:run[1]] {
+					urow := U[col*Rn : (col+1)*Rn]
+					for r, v := range urow {
+						srow[r] += w * v
+					}
+					col--
 				}
 			}
-		}
-	} else {
-		for j := 0; j < frames; j++ {
-			copy(S2[j*Rn:(j+1)*Rn], U[(t.start+j)*Rn:(t.start+j+1)*Rn])
 		}
 	}
 	var gS2 []float64
@@ -625,56 +692,66 @@ func (t *JTFS) freqPath(pl *plane, i int, path int, f Reducer, back bool) (float
 	if !back {
 		return total, path
 	}
-	// Through time averaging (gU reuses U) and the modulus (gY in Y).
-	gU := U
-	clear(gU[pl.t0*Rn : pl.t1*Rn])
-	if pl.lev >= 0 {
-		for j := 0; j < frames; j++ {
-			c := (t.start + j) * m
-			grow := gS2[j*Rn : (j+1)*Rn]
-			for di, w := range ker {
-				tt := c - (dlo + di)
-				if tt < 0 {
-					tt += pl.M
-				} else if tt >= pl.M {
-					tt -= pl.M
-				}
-				urow := gU[tt*Rn : (tt+1)*Rn]
-				for r, v := range grow {
-					urow[r] += w * v
-				}
-			}
-		}
-	} else {
-		for j := 0; j < frames; j++ {
-			copy(gU[(t.start+j)*Rn:(t.start+j+1)*Rn], gS2[j*Rn:(j+1)*Rn])
-		}
-	}
+	// Backward, block by block: through time averaging (gU in U) and the
+	// modulus (gY in Y), then the frequential wavelet.
 	gX := t.gxb
-	for tt := pl.t0; tt < pl.t1; tt++ {
-		y := Y[tt*Rn : (tt+1)*Rn]
-		gu := gU[tt*Rn : (tt+1)*Rn]
-		for r := range y {
-			y[r] = modGrad(y[r], gu[r])
+	st := pl.stride
+	B := t.bmat[i]
+	for b0 := pl.t0; b0 < pl.t1; b0 += planeBlock {
+		b1 := min(b0+planeBlock, pl.t1)
+		Y := t.yb[:(b1-b0)*Rn]
+		gU := t.ub[:(b1-b0)*Rn]
+		if !oneBlock {
+			t.freqCoefs(pl, i, Rn, b0, b1, Y, gU)
 		}
-		if pl.matrix {
-			gx := gX[tt*nfr : tt*nfr+pl.n1max]
-			for r, gy := range y {
-				if gy == 0 {
-					continue
-				}
-				b := B[r*nfr : r*nfr+len(gx)]
-				for ii := range gx {
-					bb := b[ii]
-					gx[ii] += complex(real(bb), -imag(bb)) * gy
+		clear(gU)
+		if pl.lev >= 0 {
+			for j := 0; j < frames; j++ {
+				c := (t.start + j) * m
+				grow := gS2[j*Rn : (j+1)*Rn]
+				nr := tapRuns(c, dlo, len(ker), pl.M, b0, b1, &runs)
+				for _, run := range runs[:nr] {
+					col := run[2] - b0
+					for _, w := range ker[run[0]:run[1]] {
+						urow := gU[col*Rn : (col+1)*Rn]
+						for r, v := range grow {
+							urow[r] += w * v
+						}
+						col--
+					}
 				}
 			}
 		} else {
-			c := t.col[:R]
-			clear(c)
-			copy(c, y)
-			t.gffts[R].Coefficients(t.col2[:R], c)
-			tileProduct(gX[tt*nfr:(tt+1)*nfr], t.col2[:R], ff.Levels[0], ff.supp[0], 1/float64(nfr))
+			for tt := b0; tt < b1; tt++ {
+				j := tt - t.start
+				copy(gU[(tt-b0)*Rn:(tt-b0+1)*Rn], gS2[j*Rn:(j+1)*Rn])
+			}
+		}
+		for tt := b0; tt < b1; tt++ {
+			y := Y[(tt-b0)*Rn : (tt-b0+1)*Rn]
+			gu := gU[(tt-b0)*Rn : (tt-b0+1)*Rn]
+			for r := range y {
+				y[r] = modGrad(y[r], gu[r])
+			}
+			if pl.matrix {
+				gx := gX[tt*st : tt*st+pl.n1max]
+				for r, gy := range y {
+					if gy == 0 {
+						continue
+					}
+					b := B[r*t.nfr : r*t.nfr+len(gx)]
+					for ii := range gx {
+						bb := b[ii]
+						gx[ii] += complex(real(bb), -imag(bb)) * gy
+					}
+				}
+			} else {
+				c := t.col[:R]
+				clear(c)
+				copy(c, y)
+				t.gffts[R].Coefficients(t.col2[:R], c)
+				tileProduct(gX[tt*st:(tt+1)*st], t.col2[:R], ff.Levels[0], ff.supp[0], 1/float64(t.nfr))
+			}
 		}
 	}
 	return total, path

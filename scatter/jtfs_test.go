@@ -46,6 +46,7 @@ func TestJTFSMatchesKymatio(t *testing.T) {
 				t.Fatal(err)
 			}
 			tr.freqMode = tc.mode
+			tr.allocPlanes()
 			if tr.npad != ref.Npad || tr.padL != ref.PadLeft || tr.nfr != ref.Nfr {
 				t.Fatalf("padding (%d,%d,%d), Kymatio (%d,%d,%d)", tr.npad, tr.padL, tr.nfr, ref.Npad, ref.PadLeft, ref.Nfr)
 			}
@@ -90,6 +91,7 @@ func testJTFSGradient(t *testing.T, mode int) {
 		t.Fatal(err)
 	}
 	tr.freqMode = mode
+	tr.allocPlanes()
 	rng := rand.New(rand.NewPCG(5, 6))
 	w := make([][]float64, len(tr.Paths()))
 	for p := range w {
@@ -171,6 +173,7 @@ func TestJTFSEvalAllocs(t *testing.T) {
 	f := func(p int, s, gs []float64) float64 { return 0 }
 	for mode := 1; mode <= 2; mode++ {
 		tr.freqMode = mode
+		tr.allocPlanes()
 		if a := testing.AllocsPerRun(3, func() { tr.Eval(x, g, f) }); a != 0 {
 			t.Errorf("mode %d: Eval allocates %v times per call", mode, a)
 		}
@@ -205,5 +208,47 @@ func BenchmarkJTFSEval44100(b *testing.B) {
 	}
 	for b.Loop() {
 		tr.Eval(x, g, f)
+	}
+}
+
+func TestJTFSBlocks(t *testing.T) {
+	// Small blocks (several per plane, recomputed in the backward pass)
+	// give the same rows and gradient as one block.
+	n := 1500
+	cfg := JTFSConfig{J: 5, Q1: 4, Q2: 1, JFr: 2, QFr: 1}
+	x := testSignal(n, 5)
+	rng := rand.New(rand.NewPCG(9, 9))
+	var w [][]float64
+	run := func(block, mode int) ([]float64, []float64) {
+		defer func(b int) { planeBlock = b }(planeBlock)
+		planeBlock = block
+		tr, err := NewJTFS(n, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr.freqMode = mode
+		tr.allocPlanes()
+		if w == nil {
+			w = make([][]float64, len(tr.Paths()))
+			for p := range w {
+				w[p] = make([]float64, tr.Frames())
+				for i := range w[p] {
+					w[p][i] = rng.NormFloat64()
+				}
+			}
+		}
+		g := make([]float64, n)
+		tr.Eval(x, g, linearReducer(w))
+		return tr.Forward(nil, x), g
+	}
+	for mode := 1; mode <= 2; mode++ {
+		s1, g1 := run(1<<20, mode)
+		s2, g2 := run(7, mode)
+		if e := maxRelErr(s2, s1); e > 1e-12 {
+			t.Errorf("mode %d: rows differ by %.2g with small blocks", mode, e)
+		}
+		if e := maxRelErr(g2, g1); e > 1e-12 {
+			t.Errorf("mode %d: gradients differ by %.2g with small blocks", mode, e)
+		}
 	}
 }
