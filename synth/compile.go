@@ -273,7 +273,7 @@ func (c *compiler) importGraph(g *faust.Graph) (out int32) {
 
 // analyse computes classes and dependency masks. State nodes take the
 // class and mask of their sources, to a fixed point (recursion).
-func (c *compiler) analyse(nParams int) {
+func (c *compiler) analyse() {
 	for i := range c.nodes {
 		n := &c.nodes[i]
 		switch n.op {

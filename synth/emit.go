@@ -59,7 +59,7 @@ const (
 	opCeil
 	opRint
 	opIntCast
-	opMove // float cast, and copies that break commit cycles
+	opMove // copy (float casts are aliased away at import)
 	opSelect2
 	// Fused (d = ...), each product rounded before the sum.
 	opMulAdd // a*b + c
@@ -118,7 +118,8 @@ type regVal struct {
 	val float64
 }
 
-// ring is a long delay line: the last n values of register src.
+// ring is a long delay line: the last n values of its base register, at
+// offset off of the machine's ring slabs.
 type ring struct {
 	off, n int
 }

@@ -261,6 +261,13 @@ r = hslider("r",0.5,0,0.9,0.01);
 v = no.noise : fi.lowpass(2,c);
 process = v + v'*r + (no.noise : (+ : @(12)) ~ *(r)) + (v@20 + v@13)*0.5;`,
 	}
+	// Five sliders (tangents padded to a width of 6), and none at all.
+	extra["five.dsp"] = `import("stdfaust.lib");
+f = hslider("f",300,20,2000,1); q = hslider("q",2,0.5,10,0.01); g = hslider("g",0.5,0,1,0.01);
+s = hslider("s",0.9,0,0.99,0.001); m = hslider("m",2,0.1,10,0.1);
+process = no.noise : fi.resonbp(f,q,g) : si.smooth(s) : *(1 + 0.5*sin(2*ma.PI*(+(m/ma.SR) ~ ma.frac)));`
+	extra["none.dsp"] = `import("stdfaust.lib");
+process = no.noise : fi.lowpass(3, 1000) : fi.highpass(2, 30);`
 	for name, src := range extra {
 		progs = append(progs, prog{name, []byte(src)})
 	}

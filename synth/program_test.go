@@ -2,6 +2,7 @@ package synth
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +15,9 @@ func TestRenderAllocs(t *testing.T) {
 		p, err := Load(name, 44100)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if !slices.Equal(p.Params(), builtinParams[name]) {
+			t.Errorf("%s: parameters %v, want %v", name, p.Params(), builtinParams[name])
 		}
 		values := []float64{p.Params()[0].Init, p.Params()[1].Init}
 		out := make([]float64, 1000)

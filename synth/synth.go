@@ -161,7 +161,7 @@ func FromGraph(name string, g *faust.Graph) (*Program, error) {
 	if c.err != nil {
 		return nil, c.err
 	}
-	c.analyse(len(g.Controls))
+	c.analyse()
 	cd := c.emit(out, len(g.Controls))
 	p := &Program{name: programName(name), sr: g.SampleRate, code: cd, m: newMachine(cd)}
 	for _, ct := range g.Controls {
