@@ -25,12 +25,18 @@ type interp struct {
 func newInterp(g *Graph, ctl []float64) *interp {
 	it := &interp{index: map[*Sig]int{}, delayed: map[*Sig][]float64{}, prev: map[*Rec][]float64{}, ctl: ctl}
 	seenRec := map[*Rec]bool{}
+	// A RecRef's value is last sample's, so the rec's definitions are not
+	// its dependencies: they are visited as further roots, after.
+	var roots []*Sig
 	var visit func(s *Sig)
 	visit = func(s *Sig) {
-		if _, ok := it.index[s]; ok {
+		if i, ok := it.index[s]; ok {
+			if i < 0 {
+				panic("interp: the signal graph has a cycle that does not go through a RecRef")
+			}
 			return
 		}
-		it.index[s] = -1 // in progress; graphs are acyclic apart from RecRef
+		it.index[s] = -1 // in progress (graphs are acyclic)
 		for _, a := range s.Args {
 			visit(a)
 		}
@@ -41,15 +47,16 @@ func newInterp(g *Graph, ctl []float64) *interp {
 			seenRec[s.Rec] = true
 			it.recs = append(it.recs, s.Rec)
 			it.prev[s.Rec] = make([]float64, len(s.Rec.Defs))
-			for _, d := range s.Rec.Defs {
-				visit(d)
-			}
+			roots = append(roots, s.Rec.Defs...)
 		}
 		it.index[s] = len(it.order)
 		it.order = append(it.order, s)
 	}
-	for _, o := range g.Outputs {
-		visit(o)
+	roots = append(roots, g.Outputs...)
+	for len(roots) > 0 {
+		r := roots[len(roots)-1]
+		roots = roots[:len(roots)-1]
+		visit(r)
 	}
 	it.val = make([]float64, len(it.order))
 	return it
