@@ -15,6 +15,9 @@ func TestNonSmoothRules(t *testing.T) {
 		x    float64
 		want float64
 	}{
+		// outputs computed at control rate
+		{"x", 3, 1},
+		{"2*x + 1", 3, 2},
 		// floor-type operations have derivative 0, so ma.frac passes it through
 		{"x : ma.frac", 1.25, 1},
 		{"x : ma.frac", 2, 1},
