@@ -162,17 +162,17 @@ func runMatch(cmd *cobra.Command, program string, f matchFlags) error {
 	if !(f.duration > 0) || n < 1 || f.duration > 600 {
 		return userErrf("--duration %g: want more than 0 and at most 600 seconds", f.duration)
 	}
-	if _, ok := loss.Lookup(f.loss); !ok {
+	spec, ok := loss.Lookup(f.loss)
+	if !ok {
 		return userErrf("unknown loss %q (accepted: %s)", f.loss, strings.Join(loss.Names(), ", "))
 	}
 	settings, err := matchKeyValues("--set", f.sets)
 	if err != nil {
 		return userErr(err)
 	}
-	if spec, _ := loss.Lookup(f.loss); true {
-		if _, err := spec.Resolve(settings); err != nil {
-			return userErr(err)
-		}
+	resolved, err := spec.Resolve(settings)
+	if err != nil {
+		return userErr(err)
 	}
 	if _, err := optim.New(f.optimizer, 1, f.lr); err != nil {
 		return userErr(fmt.Errorf("--optimizer %s --lr %g: %v", f.optimizer, f.lr, err))
@@ -231,7 +231,6 @@ func runMatch(cmd *cobra.Command, program string, f matchFlags) error {
 	if lr == 0 {
 		lr = optim.DefaultLR
 	}
-	resolved, _ := func() (loss.Settings, error) { spec, _ := loss.Lookup(f.loss); return spec.Resolve(settings) }()
 	out := matchResult{
 		Program: res.Program, Loss: res.Loss,
 		Target: matchNamed(params, res.Target), Start: matchNamed(params, res.Start),
