@@ -102,13 +102,14 @@ type ctlEntry struct {
 // Limits that keep hostile programs from running forever or exhausting
 // the stack; real programs stay far below them.
 const (
-	maxDepth    = 1500     // nested evaluations (recursive function calls)
-	maxSteps    = 500000   // evaluation and propagation steps in all (bp-noise takes 3435)
-	maxIter     = 4096     // par/seq/sum/prod repetitions
-	maxDelay    = 1 << 20  // samples of a single @ delay (24 s at 44.1 kHz)
-	maxNest     = 100000   // depth of a block diagram during propagation
-	maxRecTries = 64       // type fixpoint iterations of one recursion
-	maxBoxSize  = 20000000 // guard for box sizes (inputs/outputs)
+	maxCalls    = 1500    // nested function calls (recursion of user functions)
+	maxDepth    = 20000   // nested evaluations (expression nesting × calls)
+	maxSteps    = 500000  // evaluation and propagation steps in all (bp-noise takes 3435)
+	maxIter     = 4096    // par/seq/sum/prod repetitions
+	maxDelay    = 1 << 20 // samples of a single @ delay (24 s at 44.1 kHz)
+	maxNest     = 100000  // depth of a block diagram during propagation
+	maxRecTries = 64      // type fixpoint iterations of one recursion
+	maxBoxSize  = 1 << 16 // inputs or outputs of one block diagram
 )
 
 type evaluator struct {
@@ -116,6 +117,7 @@ type evaluator struct {
 	sampleRate float64
 	files      []string
 	depth      int
+	calls      int
 	propDepth  int
 	steps      int
 	controls   []*ctlEntry
@@ -207,7 +209,7 @@ func (ev *evaluator) eval(x Expr, env *envir) (v value, err error) {
 	ev.depth++
 	defer func() { ev.depth-- }()
 	if ev.depth > maxDepth {
-		return nil, ev.errorf(file, x.Pos(), "recursion too deep (more than %d nested evaluations): is a recursive definition missing its base case?", maxDepth)
+		return nil, ev.errorf(file, x.Pos(), "program nested too deeply (more than %d levels of evaluation)", maxDepth)
 	}
 	switch x := x.(type) {
 	case *Ident:
@@ -435,7 +437,7 @@ func (ev *evaluator) seq(a, b *box, file string, at Pos) (*box, error) {
 
 func (ev *evaluator) par(a, b *box, file string, at Pos) (*box, error) {
 	if a.ins+b.ins > maxBoxSize || a.outs+b.outs > maxBoxSize {
-		return nil, ev.errorf(file, at, "block diagram too large")
+		return nil, ev.errorf(file, at, "block diagram too large: more than %d inputs or outputs", maxBoxSize)
 	}
 	return &box{kind: bPar, ins: a.ins + b.ins, outs: a.outs + b.outs, a: a, b: b, at: at, file: file}, nil
 }
@@ -493,10 +495,10 @@ func (ev *evaluator) apply(f value, args []value, file string, at Pos) (value, e
 	if err := ev.step(file, at); err != nil {
 		return nil, err
 	}
-	ev.depth++
-	defer func() { ev.depth-- }()
-	if ev.depth > maxDepth {
-		return nil, ev.errorf(file, at, "recursion too deep (more than %d nested evaluations): is a recursive definition missing its base case?", maxDepth)
+	ev.calls++
+	defer func() { ev.calls-- }()
+	if ev.calls > maxCalls {
+		return nil, ev.errorf(file, at, "recursion too deep (more than %d nested calls): is a recursive definition missing its base case?", maxCalls)
 	}
 	switch f := f.(type) {
 	case *envir:

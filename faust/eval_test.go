@@ -2,6 +2,8 @@ package faust
 
 import (
 	"math"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -167,5 +169,21 @@ func TestSampleRate(t *testing.T) {
 	g, err = Compile("x.dsp", []byte("process = ma.SR;"), 500000)
 	if err != nil || g.Outputs[0].Val != 192000 {
 		t.Fatalf("ma.SR is capped at 192000 as in platform.lib: %v %v", g, err)
+	}
+}
+
+func TestLongList(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("process = (")
+	for i := range 3000 {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(strconv.Itoa(i % 7))
+	}
+	b.WriteString(") :> _;")
+	g := mustCompile(t, b.String())
+	if s := g.Outputs[0]; s.Op != OpConst || s.Val != 8994 {
+		t.Fatalf("got %+v", s)
 	}
 }

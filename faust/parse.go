@@ -34,7 +34,7 @@ func ParseExpr(src string) (Expr, error) {
 
 // maxNesting bounds the depth of nested expressions, so that hostile input
 // cannot exhaust the stack of the recursive-descent parser.
-const maxNesting = 400
+const maxNesting = 10000
 
 type parser struct {
 	s     *scanner

@@ -37,6 +37,10 @@ func (ev *evaluator) prop(b *box, env *slotEnv, in []*Sig) ([]*Sig, error) {
 	var key string
 	switch b.kind {
 	case bSeq, bPar, bSplit, bMerge, bRec, bSymbolic:
+		if len(in) > 64 {
+			// Wide diagrams (long parallel lists) would make long keys.
+			return ev.propComposite(b, env, in)
+		}
 		// Propagating the same diagram with the same inputs gives the same
 		// signals: remember them, so that a definition used twice (say
 		// no.noise) yields one recursion, not two identical ones.
