@@ -250,6 +250,17 @@ func (c *compiler) emit(out int32, K int) *code {
 		}
 		ends = append(ends, instr{op: opStore, a: b, b: r, form: formOf(bn.mask != 0, false)})
 	}
+	if c.isState(out) {
+		// The output is read after the sample's commits have overwritten
+		// the history registers: read a copy taken before them.
+		cp := int32(len(c.nodes))
+		on := c.nodes[out]
+		c.nodes = append(c.nodes, node{op: faust.OpFloatCast, typ: on.typ, args: [3]int32{out}, nargs: 1,
+			class: clSample, mask: on.mask, src: -1})
+		in := instr{op: opMove, d: cp, a: out, form: formOf(on.mask != 0, false)}
+		cd.sample = append(cd.sample, in)
+		cd.out = cp
+	}
 	cd.sample = append(append(loads, cd.sample...), ends...)
 	cd.sample = mergeSections(cd.sample)
 	cd.nregs = len(c.nodes)

@@ -268,6 +268,10 @@ s = hslider("s",0.9,0,0.99,0.001); m = hslider("m",2,0.1,10,0.1);
 process = no.noise : fi.resonbp(f,q,g) : si.smooth(s) : *(1 + 0.5*sin(2*ma.PI*(+(m/ma.SR) ~ ma.frac)));`
 	extra["none.dsp"] = `import("stdfaust.lib");
 process = no.noise : fi.lowpass(3, 1000) : fi.highpass(2, 30);`
+	// Outputs that are delayed signals.
+	extra["mem.dsp"] = `import("stdfaust.lib"); process = no.noise*hslider("a",0.5,0,1,0.01) : mem;`
+	extra["tick.dsp"] = `import("stdfaust.lib"); process = (no.noise*hslider("a",0.5,0,1,0.01))';`
+	extra["ring.dsp"] = `import("stdfaust.lib"); process = no.noise*hslider("a",0.5,0,1,0.01) : @(20);`
 	for name, src := range extra {
 		progs = append(progs, prog{name, []byte(src)})
 	}
