@@ -158,13 +158,12 @@ func Morlet(N int, xi, sigma float64) []float64 {
 				}
 				f = float64(kk) / float64(N)
 			}
-			low[k] += math.Exp(-(f * f) / (2 * sigma * sigma))
+			low[k] += gauss(f, sigma)
 		}
 		if xi != 0 {
 			for k := 0; k < N; k++ {
 				f := float64((1-P)*N+r*N+k) / float64(N)
-				d := f - xi
-				gab[k] += math.Exp(-(d * d) / (2 * sigma * sigma))
+				gab[k] += gauss(f-xi, sigma)
 			}
 		}
 	}
@@ -190,6 +189,15 @@ func Morlet(N int, xi, sigma float64) []float64 {
 		h[k] /= l1
 	}
 	return h
+}
+
+// gauss is exp(−d²/2σ²), skipping the call where it underflows to 0.
+func gauss(d, sigma float64) float64 {
+	e := -(d * d) / (2 * sigma * sigma)
+	if e < -746 {
+		return 0
+	}
+	return math.Exp(e)
 }
 
 func cmplxAbs(z complex128) float64 { return math.Hypot(real(z), imag(z)) }
