@@ -137,7 +137,13 @@ func (p *Program) Render(values, out []float64, jac [][]float64) {
 
 // FromGraph compiles a signal graph (the output of the Faust front end)
 // into a Program. name is used in error messages and as the program's name.
-func FromGraph(name string, g *faust.Graph) (*Program, error) {
+func FromGraph(name string, g *faust.Graph) (p *Program, err error) {
+	defer func() {
+		// Last resort: a malformed graph must surface as an error.
+		if r := recover(); r != nil {
+			p, err = nil, fmt.Errorf("%s: internal error compiling the signal graph: %v", name, r)
+		}
+	}()
 	if len(g.Controls) > maxParams {
 		return nil, fmt.Errorf("%s: %d sliders; at most %d are supported", name, len(g.Controls), maxParams)
 	}
@@ -163,7 +169,7 @@ func FromGraph(name string, g *faust.Graph) (*Program, error) {
 	}
 	c.analyse()
 	cd := c.emit(out, len(g.Controls))
-	p := &Program{name: programName(name), sr: g.SampleRate, code: cd, m: newMachine(cd)}
+	p = &Program{name: programName(name), sr: g.SampleRate, code: cd, m: newMachine(cd)}
 	for _, ct := range g.Controls {
 		p.params = append(p.params, Param{Name: ct.Label, Init: ct.Init, Min: ct.Min, Max: ct.Max, Step: ct.Step})
 	}
