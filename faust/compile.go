@@ -37,6 +37,23 @@ func Libraries() []string {
 //
 // The standard library prefixes (ba, fi, ma, no, os, pl, si) are always
 // defined; `import("stdfaust.lib");` is accepted and changes nothing.
+//
+// What the graph guarantees to its consumer (package synth):
+//   - Conversions are explicit: the arguments of a Real node are Real, of an
+//     Int arithmetic or bitwise node Int (OpFloatCast / OpIntCast are
+//     inserted); comparisons compare two Ints or two Reals; the branches of
+//     OpSelect2 have the node's type and its selector is Int.
+//   - Int nodes exist for + - * % ^ abs min max select2 and the bitwise ops;
+//     they wrap at 32 bits. Int OpPow is int(pow(x, y)). Int OpMod is C's
+//     remainder (the divisor can be 0 only at run time).
+//   - Constants are folded; OpDiv remains only for a non-constant or zero
+//     divisor (x / c is x * (1/c), as Faust computes it).
+//   - OpDelay's Args[1] is an Int constant from 1 to 2^20.
+//   - A Rec's Defs have the types of the OpRecRef nodes that read them.
+//   - Identical nodes are shared (the same *Sig), including recursions
+//     built from one definition.
+//   - Controls are numbered (OpControl.Param) in source order; the output
+//     may be an Int or a constant.
 func Compile(filename string, src []byte, sampleRate float64) (g *Graph, err error) {
 	defer func() {
 		// Last resort: a bug must surface as an error, not crash a study.

@@ -36,6 +36,9 @@ func TestAgainstFaust(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if err := checkGraph(g); err != nil {
+				t.Fatal(err)
+			}
 			got := render(t, g, nil, len(want))
 			bad := 0
 			for i := range want {

@@ -35,8 +35,8 @@ func FuzzCompile(f *testing.F) {
 		if len(g.Outputs) != 1 {
 			t.Fatalf("%d outputs", len(g.Outputs))
 		}
-		for _, c := range g.Controls {
-			_ = c.Label
+		if err := checkGraph(g); err != nil {
+			t.Fatalf("malformed graph: %v", err)
 		}
 	})
 }

@@ -94,6 +94,9 @@ func TestGoldenBuiltins(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if err := checkGraph(g); err != nil {
+				t.Fatal(err)
+			}
 			head := readHead(t, filepath.Join("testdata/golden", c.name+".head.txt"))
 			n := len(head)
 			if !testing.Short() {
