@@ -138,7 +138,8 @@ func (s *STFT) Forward(dst, x []float64) {
 }
 
 // Magnitude is Forward without keeping anything for Adjoint, which saves
-// memory traffic when no gradient is needed.
+// memory traffic when no gradient is needed; Adjoint still refers to the
+// last call to Forward.
 func (s *STFT) Magnitude(dst, x []float64) {
 	s.run(dst, x, s.spec, 0)
 }
