@@ -122,6 +122,9 @@ func decodeWAV(data []byte) ([]float64, int, error) {
 		body := data[pos+8:]
 		if size > len(body) {
 			if id != "data" {
+				if f != nil && found {
+					break // trailing bytes after a complete file (some editors append junk)
+				}
 				return nil, 0, fmt.Errorf("chunk %q is truncated (%d bytes declared, %d present)", id, size, len(body))
 			}
 			// A data chunk running past the end of the file is what an

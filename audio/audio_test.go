@@ -162,3 +162,17 @@ func TestReadTruncatedData(t *testing.T) {
 		}
 	}
 }
+
+func TestReadTrailingJunk(t *testing.T) {
+	good, err := os.ReadFile("testdata/float32_2ch.wav")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _, _ := ReadFile("testdata/float32_2ch.expect.f64")
+	path := filepath.Join(t.TempDir(), "junk.wav")
+	os.WriteFile(path, append(good, []byte("TAG\xff\xff\xff\xffjunkjunk")...), 0o644)
+	x, _, err := ReadFile(path)
+	if err != nil || len(x) != len(want) {
+		t.Fatalf("%d samples, %v; want %d", len(x), err, len(want))
+	}
+}
