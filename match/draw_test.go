@@ -91,4 +91,9 @@ func TestSnap(t *testing.T) {
 			t.Errorf("Snap(%v) = %v, want %v", c.in, got, c.want)
 		}
 	}
+	// A minimum with more decimals than the step keeps its own.
+	q := synth.Param{Name: "q", Min: 0.005, Max: 1, Step: 0.01}
+	if got := Snap(q, 0.3); got != 0.295 && got != 0.305 {
+		t.Errorf("Snap(0.3) on the grid 0.005 + k·0.01 = %v", got)
+	}
 }

@@ -125,21 +125,23 @@ func DrawTrial(params []synth.Param, seed uint64) (target, start []float64) {
 }
 
 // Snap rounds v to the nearest point min + k·step of p's grid inside
-// [min, max], written with as many decimals as step has (so step 0.01 gives
-// the float64 nearest to a two-decimal number, not min + k·0.01 with its
-// rounding error). A step of 0 leaves v unchanged.
+// [min, max], written with as many decimals as step and min have (so step
+// 0.01 gives the float64 nearest to a two-decimal number, not min + k·0.01
+// with its rounding error). A step of 0 only clamps v to [min, max].
 func Snap(p synth.Param, v float64) float64 {
 	if p.Step <= 0 || p.Max <= p.Min {
 		return math.Max(p.Min, math.Min(p.Max, v))
 	}
 	k := math.Round((v - p.Min) / p.Step)
+	// (max−min)/step can fall a hair below a whole number in floating
+	// point; the tolerance keeps max itself on the grid.
 	if top := math.Floor((p.Max - p.Min) / p.Step * (1 + 1e-12)); k > top {
 		k = top
 	}
 	k = math.Max(k, 0)
 	s := p.Min + float64(k*p.Step)
-	if d := decimals(p.Step); d >= 0 {
-		s, _ = strconv.ParseFloat(strconv.FormatFloat(s, 'f', d, 64), 64)
+	if d, dm := decimals(p.Step), decimals(p.Min); d >= 0 && dm >= 0 {
+		s, _ = strconv.ParseFloat(strconv.FormatFloat(s, 'f', max(d, dm), 64), 64)
 	}
 	return math.Max(p.Min, math.Min(p.Max, s))
 }
