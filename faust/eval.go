@@ -91,6 +91,49 @@ func (e *envir) lookup(name string) *binding {
 	return nil
 }
 
+// nearest returns the visible name closest to name (at most two edits
+// away, and not too short), for "did you mean" hints.
+func (e *envir) nearest(name string) string {
+	best, bestD := "", 3
+	for ; e != nil; e = e.parent {
+		for n := range e.names {
+			if d := editDistance(name, n, 3); d < bestD || d == bestD && d < 3 && n < best {
+				best, bestD = n, d
+			}
+		}
+	}
+	if len(name) < 3 || bestD > 2 || bestD >= len(name)/2+1 {
+		return ""
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance of a and b, or max if it is at
+// least max.
+func editDistance(a, b string, max int) int {
+	if d := len(a) - len(b); d >= max || -d >= max {
+		return max
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			c := prev[j-1]
+			if a[i-1] != b[j-1] {
+				c++
+			}
+			c = min(c, prev[j]+1, cur[j-1]+1)
+			cur[j] = c
+		}
+		prev, cur = cur, prev
+	}
+	return min(prev[len(b)], max)
+}
+
 type ctlEntry struct {
 	c     Control
 	file  int
@@ -215,6 +258,9 @@ func (ev *evaluator) eval(x Expr, env *envir) (v value, err error) {
 	case *Ident:
 		b := env.lookup(x.Name)
 		if b == nil {
+			if near := env.nearest(x.Name); near != "" {
+				return nil, ev.errorf(file, x.At, "undefined name %s (did you mean %s?)", x.Name, near)
+			}
 			return nil, ev.errorf(file, x.At, "undefined name %s", x.Name)
 		}
 		return ev.valueOf(b, file, x.At)
@@ -259,6 +305,9 @@ func (ev *evaluator) eval(x Expr, env *envir) (v value, err error) {
 		}
 		b, ok := e.names[x.Name]
 		if !ok {
+			if near := (&envir{names: e.names}).nearest(x.Name); near != "" {
+				return nil, ev.errorf(file, x.Dot, "%s has no definition %s (did you mean %s?)", e.what, x.Name, near)
+			}
 			return nil, ev.errorf(file, x.Dot, "%s has no definition %s", e.what, x.Name)
 		}
 		return ev.valueOf(b, file, x.Dot)
