@@ -426,12 +426,16 @@ func helperMain(path string) int {
 	if err != nil {
 		return 3
 	}
-	var r Runner = &fakeRunner{cfg: cfg, delay: 15 * time.Millisecond, jitter: 10 * time.Millisecond}
+	// Trials are slowed down so the parent can kill the child mid-run
+	// even on a loaded machine.
+	var r Runner = &fakeRunner{cfg: cfg, delay: 40 * time.Millisecond, jitter: 20 * time.Millisecond}
 	if os.Getenv(helperReal) != "" {
-		if r, err = NewMatchRunner(cfg); err != nil {
+		real, err := NewMatchRunner(cfg)
+		if err != nil {
 			os.Stderr.WriteString(err.Error() + "\n")
 			return 3
 		}
+		r = slowRunner{real, 60 * time.Millisecond}
 	}
 	db, err := store.Open(path)
 	if err != nil {
@@ -444,6 +448,27 @@ func helperMain(path string) int {
 		return 1
 	}
 	return 0
+}
+
+// slowRunner delays every trial of a runner.
+type slowRunner struct {
+	Runner
+	delay time.Duration
+}
+
+func (s slowRunner) NewWorker() (Worker, error) {
+	w, err := s.Runner.NewWorker()
+	return slowWorker{w, s.delay}, err
+}
+
+type slowWorker struct {
+	Worker
+	delay time.Duration
+}
+
+func (s slowWorker) Run(ctx context.Context, t Task) (*store.Trial, error) {
+	time.Sleep(s.delay)
+	return s.Worker.Run(ctx, t)
 }
 
 func TestKill9Resume(t *testing.T) {
