@@ -157,6 +157,7 @@ var noFollow = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) 
 func TestListenCommand(t *testing.T) {
 	dbPath := listenStudyDB(t)
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel() // a failing test must not leave the server running
 	stdout, stderr, done := startListen(ctx, "listen", "--db", dbPath, "--raters", "ann,bob", "--per-pair", "3", "--seed", "11", "--addr", "127.0.0.1:0")
 	urls := raterLines(t, stdout, stderr, done, 2)
 	if !strings.Contains(stderr.String(), "drew 6 items (3 per pair, seed 11)") {
@@ -215,6 +216,7 @@ func TestListenCommand(t *testing.T) {
 
 	// A restart continues the same test: same links, every rater listed.
 	ctx2, cancel2 := context.WithCancel(context.Background())
+	defer cancel2()
 	stdout2, stderr2, done2 := startListen(ctx2, "listen", "--db", dbPath, "--addr", "127.0.0.1:0")
 	urls2 := raterLines(t, stdout2, stderr2, done2, 2)
 	cancel2()
@@ -256,6 +258,7 @@ func TestListenCommandErrors(t *testing.T) {
 	dbPath := listenStudyDB(t)
 	// Draw a test (seed 3, 2 per pair), then stop the server.
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	stdout, stderr, done := startListen(ctx, "listen", "--db", dbPath, "--raters", "ann", "--per-pair", "2", "--addr", "127.0.0.1:0", "--seed", "3")
 	raterLines(t, stdout, stderr, done, 1)
 	cancel()
