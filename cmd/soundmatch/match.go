@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -246,8 +247,9 @@ func runMatch(cmd *cobra.Command, program string, f matchFlags) error {
 		return err
 	}
 	js = append(js, '\n')
+	var written []string
 	if f.out != "" {
-		if err := matchWriteOutputs(f.out, prog, res, js, int(f.rate), target); err != nil {
+		if written, err = matchWriteOutputs(f.out, prog, res, js, int(f.rate), target); err != nil {
 			return err
 		}
 	}
@@ -255,7 +257,7 @@ func runMatch(cmd *cobra.Command, program string, f matchFlags) error {
 	if f.json {
 		w.Write(js)
 	} else {
-		matchSummary(w, params, res, f.out)
+		matchSummary(w, params, res, f.out, written)
 	}
 	if interrupted {
 		where := ""
@@ -374,7 +376,7 @@ func matchProgressBar(w io.Writer, n int, desc string) *progressbar.ProgressBar 
 	)
 }
 
-func matchSummary(w io.Writer, params []synth.Param, res *match.Result, dir string) {
+func matchSummary(w io.Writer, params []synth.Param, res *match.Result, dir string, written []string) {
 	fmt.Fprintf(w, "%s matched with %s: %d iterations in %.2f s, status %s", res.Program, res.Loss, res.Iterations, res.Seconds, res.Status)
 	if res.Reason != "" {
 		fmt.Fprintf(w, " (%s)", res.Reason)
@@ -394,7 +396,7 @@ func matchSummary(w io.Writer, params []synth.Param, res *match.Result, dir stri
 	}
 	fmt.Fprintf(w, "   MSS %.4f\n", res.MSS)
 	if dir != "" {
-		fmt.Fprintf(w, "wrote %s: target.wav output.wav trajectory.csv result.json loss.png spectrogram.png\n", dir)
+		fmt.Fprintf(w, "wrote %s: %s\n", dir, strings.Join(written, " "))
 	}
 }
 
@@ -405,11 +407,15 @@ func matchFirstLoss(res *match.Result) float64 {
 	return res.Trajectory[0].Loss
 }
 
-// matchWriteOutputs writes everything after the run, each file atomically.
-func matchWriteOutputs(dir string, prog *synth.Program, res *match.Result, js []byte, rate int, target []float64) error {
+// matchWriteOutputs writes everything after the run, each file atomically,
+// and returns the names of all the files in dir (target.wav included). The
+// loss curve is left out when no iteration ran.
+func matchWriteOutputs(dir string, prog *synth.Program, res *match.Result, js []byte, rate int, target []float64) ([]string, error) {
+	written := []string{"target.wav"}
 	if err := audio.WriteFile(filepath.Join(dir, "output.wav"), res.Output, rate); err != nil {
-		return err
+		return written, err
 	}
+	written = append(written, "output.wav")
 	var buf bytes.Buffer
 	cw := csv.NewWriter(&buf)
 	head := []string{"iteration", "loss", "grad_norm"}
@@ -429,11 +435,13 @@ func matchWriteOutputs(dir string, prog *synth.Program, res *match.Result, js []
 	}
 	cw.Flush()
 	if err := matchWriteAtomic(filepath.Join(dir, "trajectory.csv"), buf.Bytes()); err != nil {
-		return err
+		return written, err
 	}
+	written = append(written, "trajectory.csv")
 	if err := matchWriteAtomic(filepath.Join(dir, "result.json"), js); err != nil {
-		return err
+		return written, err
 	}
+	written = append(written, "result.json")
 	title := res.Program + " / " + res.Loss
 	if len(res.Trajectory) > 0 {
 		losses := make([]float64, len(res.Trajectory))
@@ -448,11 +456,18 @@ func matchWriteOutputs(dir string, prog *synth.Program, res *match.Result, js []
 			}
 			if err != nil {
 				os.Remove(tmp)
-				return err
+				return written, err
 			}
+			written = append(written, "loss.png")
 		}
 	}
-	return figure.SaveSpectrograms(title, target, res.Output, float64(rate), filepath.Join(dir, "spectrogram.png"))
+	if !slices.Contains(written, "loss.png") {
+		os.Remove(filepath.Join(dir, "loss.png")) // not a previous run's curve
+	}
+	if err := figure.SaveSpectrograms(title, target, res.Output, float64(rate), filepath.Join(dir, "spectrogram.png")); err != nil {
+		return written, err
+	}
+	return append(written, "spectrogram.png"), nil
 }
 
 // matchWriteAtomic writes data beside path under a temporary name and
