@@ -69,13 +69,14 @@ const (
 	opFrac   // a − floor(a) (Faust's ma.frac)
 	opFracAdd
 	// State.
-	opCommit   // d ← a (one-sample delay and recursion state, end of sample)
-	opLoad     // d ← ring b at its position (start of sample)
-	opStore    // ring b at its position ← a, then advance (end of sample)
-	opSection  // second-order section b (sos.go)
-	opSinMul   // sin(a*b), the oscillator's sin(2π·phase)
-	opSections // sections b, b+1, ..., b+c-1 in order
-	opIMulAdd  // Int a*b + c, wrapping (the noise generator's LCG step)
+	opCommit     // d ← a (one-sample delay and recursion state, end of sample)
+	opLoad       // d ← ring b at its position (start of sample)
+	opStore      // ring b at its position ← a, then advance (end of sample)
+	opSection    // second-order section b (sos.go)
+	opSinMul     // sin(a*b), the oscillator's sin(2π·phase)
+	opSections   // sections b, b+1, ..., b+c-1 in order
+	opIMulAdd    // Int a*b + c, wrapping (the noise generator's LCG step)
+	opFirstOrder // first-order section b (sos.go)
 )
 
 // Tangent forms of two-operand instructions: which operands carry a
@@ -110,6 +111,7 @@ type code struct {
 	rings    []ring
 	ringLen  int // total ring slots
 	sections []section
+	firsts   []firstOrder
 	out      int32
 }
 
@@ -174,6 +176,7 @@ func (c *compiler) emit(out int32, K int) *code {
 	}
 	fused := make([]bool, len(c.nodes))
 	sections := c.matchSections(s, fused)
+	firsts := c.matchFirstOrder(s, fused)
 	c.fuse(s, fused)
 	for _, id := range s.order {
 		if fused[id] {
@@ -183,6 +186,9 @@ func (c *compiler) emit(out int32, K int) *code {
 		if sec, ok := sections[id]; ok {
 			in = instr{op: opSection, d: id, b: int32(len(cd.sections))}
 			cd.sections = append(cd.sections, sec)
+		} else if f, ok := firsts[id]; ok {
+			in = instr{op: opFirstOrder, d: id, b: int32(len(cd.firsts))}
+			cd.firsts = append(cd.firsts, f)
 		} else {
 			in = c.instr(id, fused)
 		}
@@ -200,11 +206,15 @@ func (c *compiler) emit(out int32, K int) *code {
 		baseIDs = append(baseIDs, b)
 	}
 	slices.Sort(baseIDs)
-	owned := map[int32]bool{}
+	// owned[base] = the history length a fused section shifts itself.
+	owned := map[int32]int{}
 	for _, sec := range sections {
 		if sec.owned {
-			owned[sec.v] = true
+			owned[sec.v] = 2
 		}
+	}
+	for _, f := range firsts {
+		owned[f.x], owned[f.y] = 1, 1
 	}
 	for _, b := range baseIDs {
 		taps := s.bases[b]
@@ -228,8 +238,8 @@ func (c *compiler) emit(out int32, K int) *code {
 				}
 			}
 			cd.states = append(cd.states, regs...)
-			if owned[b] && D == 2 {
-				continue // the section shifts this history itself
+			if owned[b] == D {
+				continue // a section shifts this history itself
 			}
 			if D == 1 && c.commitEarly(cd, sections, b, regs[0]) {
 				continue

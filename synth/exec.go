@@ -250,6 +250,8 @@ func runValue(cd *code, code []instr, v []float64, m *machine) {
 			}
 		case opSinMul:
 			v[in.d] = math.Sin(v[in.a] * v[in.b])
+		case opFirstOrder:
+			runFirstOrder(&cd.firsts[in.b], v)
 		case opLoad:
 			r := &rings[in.b]
 			v[in.d] = m.ringV[r.off+ringIndex(m.pos[in.b], int(in.c), r.n)]
@@ -504,6 +506,8 @@ func runJac[T vec](cd *code, code []instr, v []float64, t []T, m *machine, s *ja
 			for j := range secs {
 				s.section(&secs[j], v, t)
 			}
+		case opFirstOrder:
+			runFirstOrderJac(&cd.firsts[in.b], v, t)
 		case opSinMul:
 			x, y := v[in.a], v[in.b]
 			s, c := math.Sincos(x * y)

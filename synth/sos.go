@@ -251,3 +251,124 @@ func runSectionJac2(sc *section, v []float64, t [][2]float64) {
 		t2[0], t2[1] = p0, p1
 	}
 }
+
+// A first-order section is fi.tf1 = _ <: *(b0), (mem : *(b1)) :> + ~ *(0-a1):
+//
+//	y = c·y@1 + (b0·x + b1·x@1)    (c = 0 − a1)
+//
+// (fi.tf1s, the odd section of fi.lowpass/highpass). It is fused when it
+// owns both one-sample histories (x@1 and y@1 are read nowhere else and
+// nothing reads x@2 or y@2), so it shifts them itself.
+type firstOrder struct {
+	x, y, x1, y1 int32
+	b0, b1, c    int32
+}
+
+func (c *compiler) matchFirstOrder(s *scheduler, fused []bool) map[int32]firstOrder {
+	out := map[int32]firstOrder{}
+	n := func(id int32) *node { return &c.nodes[id] }
+	real := func(id int32) bool { return n(id).typ == faust.Real }
+	single := func(id int32) bool { return s.uses[id] == 1 && real(id) && !fused[id] && n(id).class == clSample }
+	prodOf := func(pid int32, is func(int32) bool) (coef, sig int32, ok bool) {
+		m := n(pid)
+		if m.op != faust.OpMul || !single(pid) || !real(m.args[0]) || !real(m.args[1]) {
+			return 0, 0, false
+		}
+		a, b := m.args[0], m.args[1]
+		switch {
+		case is(b) && !is(a):
+			return a, b, true
+		case is(a) && !is(b):
+			return b, a, true
+		}
+		return 0, 0, false
+	}
+	// onlyTap: id is base@1, read once, and base has no other history.
+	onlyTap := func(id, base int32) bool {
+		m := n(id)
+		if m.op != faust.OpDelay || m.src != base || m.delay != 1 || s.uses[id] != 1 {
+			return false
+		}
+		taps := s.bases[base]
+		return len(taps) == 1 && taps[0] == id
+	}
+	for _, y := range s.order {
+		ny := n(y)
+		if ny.op != faust.OpAdd || ny.class != clSample || !real(y) || fused[y] {
+			continue
+		}
+		for _, pair := range [2][2]int32{{ny.args[0], ny.args[1]}, {ny.args[1], ny.args[0]}} {
+			fbp, inner := pair[0], pair[1]
+			cc, y1, ok := prodOf(fbp, func(id int32) bool { return onlyTap(id, y) })
+			if !ok {
+				continue
+			}
+			ni := n(inner)
+			if ni.op != faust.OpAdd || !single(inner) {
+				continue
+			}
+			var f firstOrder
+			found := false
+			for _, q := range [2][2]int32{{ni.args[0], ni.args[1]}, {ni.args[1], ni.args[0]}} {
+				// q[1] = b1·x@1 identifies x; q[0] must then be b0·x.
+				m1 := n(q[1])
+				if m1.op != faust.OpMul || !single(q[1]) {
+					continue
+				}
+				for _, j := range []int{0, 1} {
+					x1 := m1.args[j]
+					t := n(x1)
+					if t.op != faust.OpDelay || t.delay != 1 {
+						continue
+					}
+					x := t.src
+					b1 := m1.args[1-j]
+					if !onlyTap(x1, x) || !real(x) || x == y {
+						continue
+					}
+					b0, sig, ok := prodOf(q[0], func(id int32) bool { return id == x })
+					if !ok || sig != x {
+						continue
+					}
+					f = firstOrder{x: x, y: y, x1: x1, y1: y1, b0: b0, b1: b1, c: cc}
+					found = true
+					break
+				}
+				if found {
+					fused[q[0]], fused[q[1]] = true, true
+					break
+				}
+			}
+			if !found {
+				continue
+			}
+			fused[fbp], fused[inner] = true, true
+			out[y] = f
+			break
+		}
+	}
+	return out
+}
+
+func runFirstOrder(f *firstOrder, v []float64) {
+	x, x1, y1 := v[f.x], v[f.x1], v[f.y1]
+	y := float64(y1*v[f.c]) + (float64(x*v[f.b0]) + float64(x1*v[f.b1]))
+	v[f.y] = y
+	v[f.x1], v[f.y1] = x, y
+}
+
+func runFirstOrderJac[T vec](f *firstOrder, v []float64, t []T) {
+	x, x1, y1 := v[f.x], v[f.x1], v[f.y1]
+	c, b0, b1 := v[f.c], v[f.b0], v[f.b1]
+	y := float64(y1*c) + (float64(x*b0) + float64(x1*b1))
+	v[f.y] = y
+	v[f.x1], v[f.y1] = x, y
+	tx, tx1, ty1, tc, tb0, tb1, ty := &t[f.x], &t[f.x1], &t[f.y1], &t[f.c], &t[f.b0], &t[f.b1], &t[f.y]
+	for k := 0; k < len(*ty); k++ {
+		(*ty)[k] = float64(c*(*ty1)[k]) + float64(y1*(*tc)[k]) +
+			(float64(b0*(*tx)[k]) + float64(x*(*tb0)[k]) + float64(b1*(*tx1)[k]) + float64(x1*(*tb1)[k]))
+	}
+	for k := 0; k < len(*ty); k++ {
+		(*tx1)[k], (*ty1)[k] = (*tx)[k], (*ty)[k]
+	}
+}
