@@ -390,7 +390,11 @@ func matchSummary(w io.Writer, params []synth.Param, res *match.Result, dir stri
 		}
 		fmt.Fprintf(w, "  %-12s %12s %12.6g %12.6g\n", p.Name, t, res.Start[k], res.Final[k])
 	}
-	fmt.Fprintf(w, "  loss %.6g → %.6g", matchFirstLoss(res), res.LossFinal)
+	if len(res.Trajectory) > 0 {
+		fmt.Fprintf(w, "  loss %.6g → %.6g", res.Trajectory[0].Loss, res.LossFinal)
+	} else {
+		fmt.Fprintf(w, "  loss %.6g", res.LossFinal)
+	}
 	if !math.IsNaN(res.PLoss) {
 		fmt.Fprintf(w, "   P-Loss %.4f", res.PLoss)
 	}
@@ -398,13 +402,6 @@ func matchSummary(w io.Writer, params []synth.Param, res *match.Result, dir stri
 	if dir != "" {
 		fmt.Fprintf(w, "wrote %s: %s\n", dir, strings.Join(written, " "))
 	}
-}
-
-func matchFirstLoss(res *match.Result) float64 {
-	if len(res.Trajectory) == 0 {
-		return math.NaN()
-	}
-	return res.Trajectory[0].Loss
 }
 
 // matchWriteOutputs writes everything after the run, each file atomically,
