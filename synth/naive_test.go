@@ -287,7 +287,20 @@ process = no.noise : fi.lowpass(3, 1000) : fi.highpass(2, 30);`
 		return sub(noise(), fir(prev, a1, real(0.5)))
 	})
 	shared := b.process(add(fir(v, b0, real(0.2), real(0.1)), mul(delay(v, 1), real(0.3))))
-	graphs := map[string]*faust.Graph{"hand-shared-state": shared}
+	// The same section with v@3 read outside it: the history is longer
+	// than the section's own, so commits must shift it.
+	b = newGraph(44100)
+	a1 = b.slider("a1", -1.2, -1.9, 1.9, 0.01)
+	v = recursion(faust.Real, func(prev *faust.Sig) *faust.Sig {
+		return sub(noise(), fir(prev, a1, real(0.5)))
+	})
+	longer := b.process(add(fir(v, real(0.3), real(0.2), real(0.1)), mul(delay(v, 3), real(0.3))))
+	// fi.tf1 with x@1 also read outside it.
+	b = newGraph(44100)
+	a1 = b.slider("a1", -0.5, -0.99, 0.99, 0.01)
+	x := mul(noise(), a1)
+	firstShared := b.process(add(tf1(x, real(0.4), real(0.3), a1), delay(x, 1)))
+	graphs := map[string]*faust.Graph{"hand-shared-state": shared, "hand-longer-history": longer, "hand-tf1-shared": firstShared}
 	for _, pr := range progs {
 		g, err := faust.Compile(pr.name, pr.src, 44100)
 		if err != nil {

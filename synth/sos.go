@@ -146,7 +146,7 @@ func (c *compiler) matchSection(s *scheduler, fused []bool, y, m0, m1, m2 int32,
 		x: x, v: v, y: y, v1: v1, v2: v2, a1: a1, a2: a2, b0: b0, b1: b1, b2: b2,
 		hasTA: has(a1) || has(a2), hasTX: has(x) || has(v1) || has(v2),
 		hasTB: has(b0) || has(b1) || has(b2),
-		owned: s.uses[v1] == 2 && s.uses[v2] == 2,
+		owned: s.uses[v1] == 2 && s.uses[v2] == 2 && len(s.bases[v]) == 2,
 	}, true
 }
 
