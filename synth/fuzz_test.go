@@ -1,14 +1,18 @@
 package synth
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/soundmatch/soundmatch/faust"
 )
 
 // FuzzCompile feeds arbitrary source through the front end and the graph
-// compiler and renders what compiles: nothing may panic, and a program
-// that compiles must render without allocating an error.
+// compiler and renders what compiles: nothing may panic, and the compiled
+// program must render exactly what the naive evaluator (naive_test.go)
+// renders from the same graph.
 func FuzzCompile(f *testing.F) {
 	for _, b := range Builtins() {
 		src, _ := BuiltinSource(b)
@@ -24,7 +28,11 @@ func FuzzCompile(f *testing.F) {
 	f.Add([]byte(`process = 1 : (+ : @(3)) ~ (_ <: _, mem :> *(0.5));`))
 	f.Add([]byte(`x = hslider("x",0,-1,1,0.1); process = select2(x > 0, min(x, 0.5), abs(x) : sqrt) : int : float;`))
 	f.Fuzz(func(t *testing.T, src []byte) {
-		p, err := Compile("fuzz.dsp", src, 44100)
+		g, err := faust.Compile("fuzz.dsp", src, 44100)
+		if err != nil {
+			return
+		}
+		p, err := FromGraph("fuzz.dsp", g)
 		if err != nil {
 			return
 		}
@@ -38,6 +46,12 @@ func FuzzCompile(f *testing.F) {
 			jac[k] = make([]float64, 64)
 		}
 		p.Render(values, out, jac)
+		want, _ := naiveRender(g, values, len(out))
+		for i := range out {
+			if out[i] != want[i] && !(math.IsNaN(out[i]) && math.IsNaN(want[i])) {
+				t.Fatalf("sample %d: compiled %.17g, naive %.17g", i, out[i], want[i])
+			}
+		}
 		p.Clone().Render(values, out, nil)
 	})
 }
