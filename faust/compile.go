@@ -35,7 +35,7 @@ func Libraries() []string {
 // of its `process`, for the given sample rate (ma.SR). Errors have the form
 // "file:line:col: message". `process` must have no input and one output.
 //
-// The standard library prefixes (ba, fi, ma, no, os, pl, si) are always
+// The standard library prefixes (ba, en, fi, ma, no, os, pl, si) are always
 // defined; `import("stdfaust.lib");` is accepted and changes nothing.
 //
 // What the graph guarantees to its consumer (package synth):
