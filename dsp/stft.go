@@ -35,8 +35,8 @@ type STFTConfig struct {
 }
 
 // STFT is a plan for the magnitude STFT of signals of one length, and for
-// its adjoint. Forward caches the complex spectrum of the last transform;
-// Adjoint differentiates the magnitude at that point.
+// its adjoint. Forward keeps the phase X/|X| of every bin of the last
+// transform; Adjoint differentiates the magnitude at that point.
 type STFT struct {
 	cfg    STFTConfig
 	n      int       // signal length
@@ -48,7 +48,7 @@ type STFT struct {
 	fft    *FFT
 	xp     []float64    // padded signal (or its gradient)
 	spec   []complex128 // one frame's spectrum gradient
-	cache  []complex128 // X of every bin of the last Forward
+	cache  []complex128 // X/|X| of every bin of the last Forward (0 below the floor)
 }
 
 // NewSTFT returns a plan for signals of n samples. It returns an error
@@ -167,13 +167,31 @@ func (s *STFT) run(dst, x []float64, spec []complex128, stride int) {
 		sp := spec[f*stride : f*stride+bins]
 		s.fft.forward(sp, xp[f*hop:f*hop+nfft], s.w)
 		row := dst[f*bins : (f+1)*bins]
+		if stride == 0 {
+			for k, v := range sp {
+				re, im := real(v), imag(v)
+				p := re*re + im*im
+				if p > floor {
+					row[k] = math.Sqrt(p)
+				} else {
+					row[k] = sfloor
+				}
+			}
+			continue
+		}
+		// Keep ∂|X|/∂X = X/|X| (0 where the floor holds the magnitude)
+		// for Adjoint in place of X.
 		for k, v := range sp {
 			re, im := real(v), imag(v)
 			p := re*re + im*im
 			if p > floor {
-				row[k] = math.Sqrt(p)
+				m := math.Sqrt(p)
+				row[k] = m
+				inv := 1 / m
+				sp[k] = complex(re*inv, im*inv)
 			} else {
 				row[k] = sfloor
+				sp[k] = 0
 			}
 		}
 	}
@@ -198,21 +216,12 @@ func (s *STFT) Adjoint(dst, grad []float64) {
 	clear(gp)
 	nfft, hop, bins := s.cfg.NFFT, s.cfg.Hop, s.bins
 	spec := s.spec
-	floor := s.cfg.PowerFloor
 	for f := 0; f < s.frames; f++ {
 		row := grad[f*bins : (f+1)*bins]
-		x := s.cache[f*bins : (f+1)*bins]
+		u := s.cache[f*bins : (f+1)*bins]
 		spec = spec[:len(row)]
-		// ∂|X|/∂X = X/|X| (0 where the floor holds the magnitude).
 		for k, g := range row {
-			re, im := real(x[k]), imag(x[k])
-			p := re*re + im*im
-			if p > floor {
-				c := g / math.Sqrt(p)
-				spec[k] = complex(c*re, c*im)
-			} else {
-				spec[k] = 0
-			}
+			spec[k] = complex(g*real(u[k]), g*imag(u[k]))
 		}
 		s.fft.adjointAdd(gp[f*hop:f*hop+nfft], spec, s.w)
 	}
