@@ -43,6 +43,7 @@ func TestAgainstNumpyScipy(t *testing.T) {
 		{"dtw-divergence", "dtw-envelope", map[string]string{"divergence": "true"}},
 		{"mss", "mss", nil},
 		{"mrstft", "mrstft", nil},
+		{"mel-l1", "mel-l1", nil},
 	}
 	for _, c := range cases {
 		l, err := New(c.name, tg, c.set)

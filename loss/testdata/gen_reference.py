@@ -97,7 +97,37 @@ for f, h, wl in res:
     mr += np.linalg.norm(B - A) / np.linalg.norm(B) + np.mean(np.abs(np.log(A) - np.log(B)))
 mr /= len(res)
 
+
+
+def hz_to_mel(f):  # Slaney, as librosa.hz_to_mel(htk=False)
+    f = np.asarray(f, dtype=float)
+    return np.where(f >= 1000, 15 + np.log(np.maximum(f, 1e-300) / 1000) / (np.log(6.4) / 27), 3 * f / 200)
+
+
+def mel_to_hz(m):
+    m = np.asarray(m, dtype=float)
+    return np.where(m >= 15, 1000 * np.exp(np.log(6.4) / 27 * (m - 15)), 200 * m / 3)
+
+
+def mel_filters(sr, n_fft, n_mels):  # librosa.filters.mel(norm="slaney"), float64
+    fft_f = np.linspace(0, sr / 2, 1 + n_fft // 2)
+    mel_f = mel_to_hz(np.linspace(hz_to_mel(0.0), hz_to_mel(sr / 2), n_mels + 2))
+    fdiff = np.diff(mel_f)
+    ramps = np.subtract.outer(mel_f, fft_f)
+    W = np.zeros((n_mels, len(fft_f)))
+    for i in range(n_mels):
+        W[i] = np.maximum(0, np.minimum(-ramps[i] / fdiff[i], ramps[i + 2] / fdiff[i + 1]))
+    return W * (2.0 / (mel_f[2:n_mels + 2] - mel_f[:n_mels]))[:, None]
+
+
+W = mel_filters(SR, 2048, 128)
+wp = scipy.signal.get_window("hann", 2048, fftbins=True)
+melx = np.log(stft_mag(x, 2048, wp, 512, True, False) @ W.T + 1e-5)
+melt = np.log(stft_mag(t, 2048, wp, 512, True, False) @ W.T + 1e-5)
+mel_l1 = np.mean(np.abs(melx - melt))
+
 json.dump({
+    "mel-l1": mel_l1,
     "spec_shape": list(Sx.shape),
     "spec_x_frame10_bins0_4": Sx[10, :5].tolist(),
     "l1-spec": l1, "simse-spec": simse, "dtw-envelope": dtw, "dtw-divergence": div,
