@@ -98,18 +98,13 @@ func (b *builder) toInt(s *Sig) *Sig {
 	return b.intern(&Sig{Op: OpIntCast, Type: Int, Args: []*Sig{s}})
 }
 
-// truncInt is C's (int)x for x in range; out-of-range values (undefined
-// behaviour in C) saturate to int64 before wrapping, and NaN gives 0.
+// truncInt is C's (int)x as compiled for x86-64 (cvttsd2si): truncation
+// toward zero, and INT_MIN for NaN and values outside the int32 range.
 func truncInt(x float64) int64 {
-	switch {
-	case x != x:
-		return 0
-	case x >= 1<<62:
-		return 1 << 62
-	case x <= -(1 << 62):
-		return -(1 << 62)
+	if x != x || x >= 2147483648.0 || x <= -2147483649.0 {
+		return math.MinInt32
 	}
-	return int64(x)
+	return int64(int32(x))
 }
 
 func (b *builder) node(op Op, t Type, args ...*Sig) *Sig {

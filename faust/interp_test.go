@@ -62,7 +62,13 @@ func newInterp(g *Graph, ctl []float64) *interp {
 	return it
 }
 
-func w32(x float64) float64 { return float64(int32(int64(x))) }
+// cint is C++'s int(x) on x86-64: INT_MIN when x is NaN or out of range.
+func cint(x float64) float64 {
+	if math.IsNaN(x) || x >= 1<<31 || x < -(1<<31) {
+		return math.MinInt32
+	}
+	return math.Trunc(x)
+}
 
 func (it *interp) arg(s *Sig, k int) float64 { return it.val[it.index[s.Args[k]]] }
 
@@ -119,7 +125,7 @@ func (it *interp) step() {
 		case OpPow:
 			v = math.Pow(it.arg(s, 0), it.arg(s, 1))
 			if isInt {
-				v = w32(math.Trunc(v))
+				v = cint(v)
 			}
 		case OpLT, OpLE, OpGT, OpGE, OpEQ, OpNE:
 			a, b := it.arg(s, 0), it.arg(s, 1)
@@ -187,7 +193,7 @@ func (it *interp) step() {
 				v = it.arg(s, 2)
 			}
 		case OpIntCast:
-			v = w32(math.Trunc(it.arg(s, 0)))
+			v = cint(it.arg(s, 0))
 		case OpFloatCast:
 			v = it.arg(s, 0)
 		default:
