@@ -79,7 +79,6 @@ func compile(filename string, src []byte, sampleRate float64) (*Graph, error) {
 	if err != nil {
 		return nil, err
 	}
-	ev.std = std
 	env, err := ev.fileEnv(f, std.names)
 	if err != nil {
 		return nil, err

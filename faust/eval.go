@@ -168,7 +168,6 @@ type evaluator struct {
 	boxIDs     map[*box]int
 	slotIDs    map[*slotVar]int
 	libs       map[string]*envir
-	std        *envir
 }
 
 // localize turns an error inside a library into an error at the place of
@@ -181,7 +180,7 @@ func (ev *evaluator) localize(err error, file string, at Pos) error {
 	return &Error{File: file, Pos: at, Msg: fmt.Sprintf("%s (at %s:%s)", e.Msg, e.File, e.Pos)}
 }
 
-// evalError is an error at a position of a file.
+// errorf returns an *Error at a position of a file.
 func (ev *evaluator) errorf(file string, at Pos, format string, args ...any) error {
 	return &Error{File: file, Pos: at, Msg: fmt.Sprintf(format, args...)}
 }
