@@ -76,36 +76,50 @@ func (d *SoftDTW) Value(a, b []float64) float64 {
 	ig := 1 / g
 	// Each cell depends on its left neighbour, so a row is one long chain
 	// of dependent exponentials and logarithms. Sweeping a strip of rows
-	// along anti-diagonals interleaves independent cells — (i, j) and
-	// (i+1, j−1) — and lets the processor overlap them. Every cell still
-	// performs exactly the same arithmetic.
+	// along anti-diagonals makes the cells of one step — (i, j), (i+1, j−1),
+	// … — independent, and their exponentials and logarithms are evaluated
+	// together in one loop each.
 	const strip = 8
+	var (
+		at     [strip]int
+		mn, s  [strip]float64
+		lg     [strip]float64
+		ex, ev [3 * strip]float64 // exponents, exponentials (diag, up, left)
+	)
 	for i0 := 1; i0 <= n; i0 += strip {
 		rows := min(strip, n-i0+1)
 		for t := 1; t <= m+rows-1; t++ {
-			for q := 0; q < rows; q++ {
-				j := t - q
-				if j < 1 || j > m {
-					continue
+			// Cells (i0+q, t−q) with 1 ≤ t−q ≤ m.
+			q0, q1 := max(0, t-m), min(rows-1, t-1)
+			cnt := q1 - q0 + 1
+			for c := range cnt {
+				q := q0 + c
+				k := (i0+q)*cols + t - q
+				diag, up, left := r[k-cols-1], r[k-cols], r[k-1]
+				lo := diag
+				if up < lo {
+					lo = up
 				}
-				i := i0 + q
-				at := i*cols + j
-				diag, up, left := r[at-cols-1], r[at-cols], r[at-1]
-				mn := diag
-				if up < mn {
-					mn = up
+				if left < lo {
+					lo = left
 				}
-				if left < mn {
-					mn = left
-				}
+				at[c], mn[c] = k, lo
 				// The minimum's exponential is exactly 1.
-				ed, eu, el := exp3((mn-diag)*ig, (mn-up)*ig, (mn-left)*ig)
-				s := ed + eu + el
-				c := a[i-1] - b[j-1]
-				r[at] = c*c + mn - g*logPos(s)
-				is := 1 / s
-				k := 3 * at
-				w[k], w[k+1], w[k+2] = ed*is, eu*is, el*is
+				ex[3*c], ex[3*c+1], ex[3*c+2] = (lo-diag)*ig, (lo-up)*ig, (lo-left)*ig
+			}
+			expNegs(ev[:3*cnt], ex[:3*cnt])
+			for c := range cnt {
+				s[c] = ev[3*c] + ev[3*c+1] + ev[3*c+2]
+			}
+			logs(lg[:cnt], s[:cnt])
+			for c := range cnt {
+				q := q0 + c
+				i, j := i0+q, t-q
+				d := a[i-1] - b[j-1]
+				k := at[c]
+				r[k] = d*d + mn[c] - g*lg[c]
+				is := 1 / s[c]
+				w[3*k], w[3*k+1], w[3*k+2] = ev[3*c]*is, ev[3*c+1]*is, ev[3*c+2]*is
 			}
 		}
 	}
@@ -135,34 +149,35 @@ func (d *SoftDTW) Gradient(a, b, ga, gb []float64, scale float64) {
 	for i := n; i >= 1; i-- {
 		cur := e[i*cols : (i+1)*cols]
 		wi := w[3*i*cols : 3*(i+1)*cols]
-		var next, wn []float64
+		// The terms from row i+1 are independent of each other; only the
+		// left successor chains along the row, so it gets a loop of its own.
 		if i < n {
-			next = e[(i+1)*cols : (i+2)*cols]
-			wn = w[3*(i+1)*cols : 3*(i+2)*cols]
-		}
-		ai := a[i-1]
-		gai := 0.0
-		for j := m; j >= 1; j-- {
-			v := 0.0
-			if i == n && j == m {
-				v = 1
-			} else {
-				if j < m {
-					v += cur[j+1] * wi[3*(j+1)+2]
-				}
-				if next != nil {
-					v += next[j] * wn[3*j+1]
-					if j < m {
-						v += next[j+1] * wn[3*(j+1)]
-					}
-				}
+			next := e[(i+1)*cols : (i+2)*cols]
+			wn := w[3*(i+1)*cols : 3*(i+2)*cols]
+			for j := 1; j < m; j++ {
+				cur[j] = next[j]*wn[3*j+1] + next[j+1]*wn[3*(j+1)]
 			}
-			cur[j] = v
-			// ∂C[i][j]/∂a_i = 2(a_i − b_j) = −∂C/∂b_j.
-			t := 2 * v * (ai - b[j-1]) * scale
-			gai += t
-			if gb != nil {
+			cur[m] = next[m] * wn[3*m+1]
+		} else {
+			clear(cur)
+			cur[m] = 1
+		}
+		carry := cur[m]
+		for j := m - 1; j >= 1; j-- {
+			carry = cur[j] + carry*wi[3*(j+1)+2]
+			cur[j] = carry
+		}
+		// ∂C[i][j]/∂a_i = 2(a_i − b_j) = −∂C/∂b_j.
+		ai, gai := a[i-1], 0.0
+		if gb != nil {
+			for j := 1; j <= m; j++ {
+				t := 2 * cur[j] * (ai - b[j-1]) * scale
+				gai += t
 				gb[j-1] -= t
+			}
+		} else {
+			for j := 1; j <= m; j++ {
+				gai += 2 * cur[j] * (ai - b[j-1]) * scale
 			}
 		}
 		if ga != nil {

@@ -25,6 +25,7 @@ type MelL1 struct {
 	target []float64 // log(M·S_t^p + ε)
 	s, p   []float64 // S_x and S_x^p (then gradients)
 	mel    []float64
+	lmel   []float64 // log(mel + ε)
 }
 
 func melSettings() []Setting {
@@ -75,7 +76,7 @@ func NewMelL1(target []float64, s Settings) (*MelL1, error) {
 	}
 	m := st.Frames() * st.Bins()
 	l := &MelL1{n: len(target), power: p, eps: eps, st: st, bank: bank,
-		target: make([]float64, st.Frames()*nm), s: make([]float64, m), p: make([]float64, m), mel: make([]float64, st.Frames()*nm)}
+		target: make([]float64, st.Frames()*nm), s: make([]float64, m), p: make([]float64, m), mel: make([]float64, st.Frames()*nm), lmel: make([]float64, st.Frames()*nm)}
 	l.logMel(l.target, target)
 	return l, nil
 }
@@ -102,8 +103,9 @@ func (l *MelL1) melOf(x, grad []float64) {
 func (l *MelL1) logMel(dst, x []float64) {
 	l.melOf(x, nil)
 	for i, v := range l.mel {
-		dst[i] = logPos(v + l.eps)
+		dst[i] = v + l.eps
 	}
+	logs(dst, dst)
 }
 
 // Eval implements Loss.
@@ -113,7 +115,11 @@ func (l *MelL1) Eval(x, grad []float64) float64 {
 	inv := 1 / float64(len(l.mel))
 	sum := 0.0
 	for i, v := range l.mel {
-		d := logPos(v+l.eps) - l.target[i]
+		l.lmel[i] = v + l.eps
+	}
+	logs(l.lmel, l.lmel)
+	for i, v := range l.mel {
+		d := l.lmel[i] - l.target[i]
 		sum += math.Abs(d)
 		l.mel[i] = signTimes(d, inv/(v+l.eps)) // ∂L/∂mel, in place
 	}

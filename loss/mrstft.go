@@ -22,8 +22,9 @@ type MRSTFT struct {
 	st        []*dsp.STFT
 	target    [][]float64
 	tnorm     []float64
-	spec, tmp [][]float64
+	spec      [][]float64
 	gtmp      []float64
+	ratio     []float64 // S_x/S_t, then its logarithm
 }
 
 func mrstftSettings() []Setting {
@@ -78,6 +79,9 @@ func NewMRSTFT(target []float64, s Settings) (*MRSTFT, error) {
 		l.target = append(l.target, t)
 		l.tnorm = append(l.tnorm, math.Sqrt(norm))
 		l.spec = append(l.spec, make([]float64, m))
+		if m > len(l.ratio) {
+			l.ratio = make([]float64, m)
+		}
 	}
 	return l, nil
 }
@@ -94,10 +98,15 @@ func (l *MRSTFT) Eval(x, grad []float64) float64 {
 		sx, t := l.spec[r], l.target[r]
 		forward(st, sx, x, grad)
 		dd, lm := 0.0, 0.0
+		ratio := l.ratio[:len(sx)]
 		for k, a := range sx {
 			d := a - t[k]
 			dd += d * d
-			lm += math.Abs(logPos(a / t[k]))
+			ratio[k] = a / t[k]
+		}
+		logs(ratio, ratio)
+		for _, v := range ratio {
+			lm += math.Abs(v)
 		}
 		inv := 1 / float64(len(sx))
 		dn := math.Sqrt(dd)

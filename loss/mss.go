@@ -26,6 +26,7 @@ type MSSLoss struct {
 	xn     []float64   // x̂
 	gx     []float64   // ∂L/∂x̂
 	tmp    []float64
+	ratio  []float64 // (S_x + ε)/(S_t + ε), then its logarithm
 }
 
 func mssSettings() []Setting {
@@ -79,6 +80,9 @@ func newMSS(target []float64, s Settings, grad bool) (*MSSLoss, error) {
 		l.st = append(l.st, st)
 		l.target = append(l.target, make([]float64, st.Frames()*st.Bins()))
 		l.spec = append(l.spec, make([]float64, st.Frames()*st.Bins()))
+		if m := st.Frames() * st.Bins(); m > len(l.ratio) {
+			l.ratio = make([]float64, m)
+		}
 	}
 	l.normalize(l.xn, target)
 	for i, st := range l.st {
@@ -122,14 +126,19 @@ func (l *MSSLoss) Eval(x, grad []float64) float64 {
 		forward(st, sx, l.xn, grad)
 		inv := 1 / float64(len(sx))
 		lin, lg := 0.0, 0.0
+		ratio := l.ratio[:len(sx)]
 		for k, a := range sx {
 			b := sxt[k]
 			lin += math.Abs(a - b)
-			lg += math.Abs(logPos((a + eps) / (b + eps)))
+			ratio[k] = (a + eps) / (b + eps)
 			if grad != nil {
 				// |log(a+ε) − log(b+ε)| has the sign of a − b.
 				sx[k] = signTimes(a-b, (1+1/(a+eps))*inv)
 			}
+		}
+		logs(ratio, ratio)
+		for _, v := range ratio {
+			lg += math.Abs(v)
 		}
 		total += (lin + lg) * inv
 		if grad != nil {
@@ -217,7 +226,11 @@ func MSS(x, t []float64) float64 {
 			for k, a := range mx {
 				b := mt[k]
 				lin += math.Abs(a - b)
-				lg += math.Abs(logPos((a + mssEps) / (b + mssEps)))
+				mx[k] = (a + mssEps) / (b + mssEps)
+			}
+			logs(mx, mx)
+			for _, v := range mx {
+				lg += math.Abs(v)
 			}
 			cnt += len(cx)
 		}
