@@ -169,11 +169,11 @@ func (b *builder) unary(op Op, x *Sig) *Sig {
 		case OpAtan:
 			r = math.Atan(v)
 		case OpExp:
-			r = math.Exp(v)
+			r = preciseExp(v)
 		case OpLog:
-			r = math.Log(v)
+			r = preciseLog(v)
 		case OpLog10:
-			r = math.Log10(v)
+			r = preciseLog10(v)
 		case OpSqrt:
 			r = math.Sqrt(v)
 		case OpAbs:
@@ -258,15 +258,15 @@ func (b *builder) binary(op Op, x, y *Sig) (*Sig, error) {
 		if bothInt {
 			if consts {
 				if y.Val >= 0 {
-					return b.constInt(truncInt(math.Pow(x.Val, y.Val))), nil
+					return b.constInt(truncInt(precisePow(x.Val, y.Val))), nil
 				}
-				return b.constReal(math.Pow(x.Val, y.Val)), nil
+				return b.constReal(precisePow(x.Val, y.Val)), nil
 			}
 			return b.node(OpPow, Int, x, y), nil
 		}
 		x, y = b.toReal(x), b.toReal(y)
 		if consts {
-			return b.constReal(math.Pow(x.Val, y.Val)), nil
+			return b.constReal(precisePow(x.Val, y.Val)), nil
 		}
 		return b.node(OpPow, Real, x, y), nil
 

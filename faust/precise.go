@@ -113,3 +113,129 @@ func preciseTan(x float64) float64 {
 	v, _ := newF().Quo(s, c).Float64()
 	return v
 }
+
+// Correctly rounded exp, log, log10 and pow for constant folding, for the
+// same reason: glibc's are correctly rounded, Go's are not always (Go's
+// math.Pow(10, -12.5/20) is one ulp above the C library's).
+
+var (
+	lnOnce  sync.Once
+	bigLn2  *big.Float
+	bigLn10 *big.Float
+)
+
+// bigAtanh returns atanh(z) = z + z³/3 + z⁵/5 + ... for |z| ≤ 1/3.
+func bigAtanh(z *big.Float) *big.Float {
+	z2 := newF().Mul(z, z)
+	sum := newF().Set(z)
+	term := newF().Set(z)
+	eps := newF().SetMantExp(newF().SetInt64(1), -precBits-8)
+	for k := int64(1); k < 1000; k++ {
+		term.Mul(term, z2)
+		t := newF().Quo(term, newF().SetInt64(2*k+1))
+		sum.Add(sum, t)
+		if t.Abs(t).Cmp(eps) < 0 {
+			break
+		}
+	}
+	return sum
+}
+
+func lnConsts() {
+	lnOnce.Do(func() {
+		// ln 2 = 2 atanh(1/3).
+		third := newF().Quo(newF().SetInt64(1), newF().SetInt64(3))
+		bigLn2 = newF().Mul(newF().SetInt64(2), bigAtanh(third))
+		bigLn10 = bigLog(newF().SetInt64(10))
+	})
+}
+
+// bigLog returns ln(x) for x > 0: x = m·2^e with m in [0.5, 1), and
+// ln m = 2 atanh((m−1)/(m+1)).
+func bigLog(x *big.Float) *big.Float {
+	m := newF()
+	e := x.MantExp(m)
+	z := newF().Quo(newF().Sub(m, newF().SetInt64(1)), newF().Add(m, newF().SetInt64(1)))
+	r := newF().Mul(newF().SetInt64(2), bigAtanh(z))
+	if e != 0 {
+		r.Add(r, newF().Mul(newF().SetInt64(int64(e)), bigLn2))
+	}
+	return r
+}
+
+// bigExp returns e^x for |x| < 800: x = k·ln2 + r with |r| ≤ ln2/2, and a
+// Taylor series for e^r.
+func bigExp(x *big.Float) *big.Float {
+	q, _ := newF().Quo(x, bigLn2).Float64()
+	k := math.Round(q)
+	r := newF().Sub(x, newF().Mul(newF().SetFloat64(k), bigLn2))
+	sum, term := newF().SetInt64(1), newF().SetInt64(1)
+	eps := newF().SetMantExp(newF().SetInt64(1), -precBits-8)
+	for n := int64(1); n < 1000; n++ {
+		term.Mul(term, r)
+		term.Quo(term, newF().SetInt64(n))
+		sum.Add(sum, term)
+		if newF().Abs(term).Cmp(eps) < 0 {
+			break
+		}
+	}
+	return sum.SetMantExp(sum, int(k))
+}
+
+func preciseExp(x float64) float64 {
+	if math.IsNaN(x) || math.Abs(x) > 700 || x == 0 {
+		return math.Exp(x)
+	}
+	lnConsts()
+	v, _ := bigExp(newF().SetFloat64(x)).Float64()
+	return v
+}
+
+func preciseLog(x float64) float64 {
+	if !(x > 0) || math.IsInf(x, 0) || x == 1 {
+		return math.Log(x)
+	}
+	lnConsts()
+	v, _ := bigLog(newF().SetFloat64(x)).Float64()
+	return v
+}
+
+func preciseLog10(x float64) float64 {
+	if !(x > 0) || math.IsInf(x, 0) || x == 1 {
+		return math.Log10(x)
+	}
+	lnConsts()
+	v, _ := newF().Quo(bigLog(newF().SetFloat64(x)), bigLn10).Float64()
+	return v
+}
+
+// precisePow handles x > 0 and finite results of moderate size, and x < 0
+// with an integer exponent; everything else (zeros, infinities, NaN, huge
+// results) goes to math.Pow, whose special cases are C's.
+func precisePow(x, y float64) float64 {
+	if math.IsNaN(x) || math.IsNaN(y) || math.IsInf(x, 0) || math.IsInf(y, 0) || x == 0 || y == 0 || x == 1 {
+		return math.Pow(x, y)
+	}
+	neg := false
+	if x < 0 {
+		if y != math.Trunc(y) {
+			return math.Pow(x, y)
+		}
+		neg = math.Mod(y, 2) != 0
+		x = -x
+	}
+	lnConsts()
+	l := newF().Mul(newF().SetFloat64(y), bigLog(newF().SetFloat64(x)))
+	if lf, _ := l.Float64(); math.Abs(lf) > 700 {
+		r := math.Pow(x, y)
+		if neg {
+			r = -r
+		}
+		return r
+	}
+	v, _ := bigExp(l).Float64()
+	if neg {
+		v = -v
+	}
+	return v
+}
