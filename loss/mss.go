@@ -242,7 +242,7 @@ func MSS(x, t []float64) float64 {
 func init() {
 	Register(Spec{
 		Name: "mss",
-		Doc: "multi-scale spectral distance of METHOD §6: peak-normalized sounds, Σ over FFT sizes of " +
+		Doc: "multi-scale spectral distance, the study's evaluation score: peak-normalized sounds, Σ over FFT sizes of " +
 			"mean|S_x − S_t| + mean|log(S_x+ε) − log(S_t+ε)| (Hann window of the FFT size, hop 100, no centring)",
 		Settings: mssSettings(),
 		New: func(t []float64, s Settings) (Loss, error) {

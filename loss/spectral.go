@@ -239,7 +239,7 @@ func (l *SimseSpec) Eval(x, grad []float64) float64 {
 func init() {
 	Register(Spec{
 		Name: "l1-spec",
-		Doc: "mean absolute difference of magnitude spectrograms (METHOD §4: symmetric Hann 600, " +
+		Doc: "mean absolute difference of magnitude spectrograms (by default: symmetric Hann 600, " +
 			"hop 100, reflect-centred, cropped to a 512-point FFT, divided by √Σw²)",
 		Settings: specSettings(),
 		New: func(t []float64, s Settings) (Loss, error) {
