@@ -333,3 +333,18 @@ func TestSTFTMagnitudeEqualsForward(t *testing.T) {
 	}()
 	m.Forward(c, x)
 }
+
+// BenchmarkSTFT is the METHOD §4 spectrogram of one second at 44.1 kHz,
+// forward and adjoint.
+func BenchmarkSTFT(b *testing.B) {
+	x := randSignal(rand.New(rand.NewPCG(1, 1)), 44100)
+	s, err := NewSTFT(STFTConfig{NFFT: 512, Window: Hann(600), Hop: 100, Center: true, Normalize: true}, len(x))
+	if err != nil {
+		b.Fatal(err)
+	}
+	S := make([]float64, s.Frames()*s.Bins())
+	g := make([]float64, len(x))
+	b.Run("forward", func(b *testing.B) { loopCPU(b, func() { s.Forward(S, x) }) })
+	b.Run("magnitude", func(b *testing.B) { loopCPU(b, func() { s.Magnitude(S, x) }) })
+	b.Run("adjoint", func(b *testing.B) { loopCPU(b, func() { s.Adjoint(g, S) }) })
+}
