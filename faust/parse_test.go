@@ -127,3 +127,16 @@ process = f(2) : g with { g = _; };
 		t.Errorf("first def %+v", d)
 	}
 }
+
+func TestScanIdents(t *testing.T) {
+	s := newScanner("x", []byte("_foo __x _1 a_b2 mem memo"))
+	var got []string
+	for s.tok != EOF {
+		got = append(got, s.tok.String()+":"+s.lit)
+		s.next()
+	}
+	want := "identifier:_foo '_':_ identifier:_x '_':_ integer:1 identifier:a_b2 'mem':mem identifier:memo"
+	if strings.Join(got, " ") != want {
+		t.Errorf("got  %s\nwant %s", strings.Join(got, " "), want)
+	}
+}

@@ -291,7 +291,7 @@ func (s *scanner) next() {
 	case isDigit(c) || c == '.' && isDigit(s.peekByte(1)):
 		s.scanNumber()
 		return
-	case isLetter(c) || c == '_' && (isLetter(s.peekByte(1)) || isDigit(s.peekByte(1)) || s.peekByte(1) == '_'):
+	case isLetter(c) || c == '_' && isLetter(s.peekByte(1)):
 		start := s.off
 		s.advance()
 		for s.off < len(s.src) && (isLetter(s.src[s.off]) || isDigit(s.src[s.off]) || s.src[s.off] == '_') {
