@@ -31,10 +31,22 @@ import (
 type Config struct {
 	Loss         string            // registered loss name (loss.Names)
 	LossSettings map[string]string // overrides of the loss's settings
-	Iterations   int               // optimizer updates
-	Optimizer    string            // optim.New name: rmsprop, adam, sgd
-	LR           float64           // learning rate; 0 = the optimizer's default
-	Project      bool              // clamp u to [-1, 1] after each update instead of letting it leave
+	// Optimizer is a gradient optimizer (rmsprop, adam, sgd), a
+	// gradient-free searcher (cmaes, ga, random), or a hybrid
+	// "search+gradient" such as cmaes+rmsprop (see OptimizerNames).
+	Optimizer string
+	// Iterations is the budget in loss evaluations: one per gradient
+	// update, one per searcher probe; a hybrid spends HybridSplit of it on
+	// the search and the rest on gradient updates from the best point.
+	Iterations int
+	LR         float64 // learning rate; 0 = the optimizer's default
+	Project    bool    // clamp u to [-1, 1] after each update instead of letting it leave
+	// Seed drives the stochastic searchers (cmaes, ga, random); gradient
+	// optimizers are deterministic and ignore it.
+	Seed uint64
+	// HybridSplit is the fraction of a hybrid's budget given to the global
+	// search; 0 means 0.5.
+	HybridSplit float64
 }
 
 // DefaultConfig returns the method's defaults: RMSProp at 0.045 for 200
@@ -195,7 +207,8 @@ type runner struct {
 	name         string
 	params       []synth.Param
 	lossFn       loss.Loss
-	opt          optim.Optimizer
+	opt          optim.Optimizer // nil for a pure searcher
+	search       optim.Searcher  // nil for a gradient optimizer
 	cfg          Config
 	target       []float64
 	targetValues []float64
@@ -231,12 +244,27 @@ func newRunner(prog renderer, name string, target, targetValues, start []float64
 func newRunnerWithLoss(prog renderer, name string, lossFn loss.Loss, target, targetValues, start []float64, cfg Config) (*runner, error) {
 	params := prog.Params()
 	P, n := len(params), len(target)
-	opt, err := optim.New(cfg.Optimizer, P, cfg.LR)
+	searchName, gradName, err := splitOptimizer(cfg.Optimizer)
 	if err != nil {
 		return nil, err
 	}
+	if !(cfg.HybridSplit >= 0 && cfg.HybridSplit <= 1) {
+		return nil, fmt.Errorf("match: hybrid split %g: want a fraction in [0, 1]", cfg.HybridSplit)
+	}
+	var opt optim.Optimizer
+	if gradName != "" {
+		if opt, err = optim.New(gradName, P, cfg.LR); err != nil {
+			return nil, err
+		}
+	}
+	var search optim.Searcher
+	if searchName != "" {
+		if search, err = optim.NewSearcher(searchName, cfg.Seed); err != nil {
+			return nil, err
+		}
+	}
 	r := &runner{
-		prog: prog, name: name, params: params, lossFn: lossFn, opt: opt, cfg: cfg,
+		prog: prog, name: name, params: params, lossFn: lossFn, opt: opt, search: search, cfg: cfg,
 		target: target, targetValues: targetValues, start: start,
 		u: make([]float64, P), values: make([]float64, P), gradU: make([]float64, P),
 		out: make([]float64, n), gradX: make([]float64, n),
@@ -261,8 +289,14 @@ func (r *runner) run(ctx context.Context, progress func(int)) (*Result, error) {
 		r.u[k] = ToU(p, r.start[k])
 	}
 	res := &Result{Program: r.name, Loss: r.cfg.Loss, Status: StatusOK}
-	var stopErr error
-	for it := 0; it < r.cfg.Iterations; it++ {
+	first, stopErr := r.runSearch(ctx, r.searchBudget(), progress)
+	res.Iterations = first
+	if stopErr != nil {
+		res.Status, res.Reason = StatusFailed, fmt.Sprintf("interrupted after %d of %d evaluations", first, r.cfg.Iterations)
+	} else if r.search != nil && first > 0 && !searchFoundFinite(r.traj) {
+		res.Status, res.Reason = StatusFailed, "the search found no finite loss"
+	}
+	for it := first; stopErr == nil && res.Status == StatusOK && r.opt != nil && it < r.cfg.Iterations; it++ {
 		if err := ctx.Err(); err != nil {
 			stopErr = err
 			res.Status, res.Reason = StatusFailed, fmt.Sprintf("interrupted after %d of %d iterations", it, r.cfg.Iterations)
@@ -292,6 +326,15 @@ func (r *runner) run(ctx context.Context, progress func(int)) (*Result, error) {
 // evaluates the loss and its gradient, chains it to dL/du, records the
 // trajectory entry, and (when the loss and gradient are finite) applies the
 // optimizer's update. It reports whether the update was applied.
+func searchFoundFinite(traj []Step) bool {
+	for _, s := range traj {
+		if !math.IsNaN(s.Loss) && !math.IsInf(s.Loss, 0) {
+			return true
+		}
+	}
+	return false
+}
+
 func (r *runner) step(it int) bool {
 	for k, p := range r.params {
 		r.values[k] = FromU(p, r.u[k])
@@ -364,6 +407,9 @@ func IterationTimes(prog *synth.Program, target, start []float64, cfg Config, wa
 	r, err := newRunner(prog, prog.Name(), target, nil, start, cfg)
 	if err != nil {
 		return nil, err
+	}
+	if r.opt == nil || r.search != nil {
+		return nil, fmt.Errorf("match: iteration times are measured for gradient optimizers only, not %q", cfg.Optimizer)
 	}
 	for k, p := range r.params {
 		r.u[k] = ToU(p, start[k])

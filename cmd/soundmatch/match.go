@@ -33,20 +33,21 @@ import (
 
 // matchFlags are the flags of "soundmatch match".
 type matchFlags struct {
-	loss       string
-	targets    []string
-	targetFile string
-	inits      []string
-	seed       uint64
-	iters      int
-	optimizer  string
-	lr         float64
-	out        string
-	json       bool
-	project    bool
-	sets       []string
-	rate       float64
-	duration   float64
+	loss        string
+	targets     []string
+	targetFile  string
+	inits       []string
+	seed        uint64
+	iters       int
+	optimizer   string
+	hybridSplit float64
+	lr          float64
+	out         string
+	json        bool
+	project     bool
+	sets        []string
+	rate        float64
+	duration    float64
 }
 
 func newMatchCmd() *cobra.Command {
@@ -76,6 +77,13 @@ unitless u in [-1, 1]; a slider pushed past an end stops receiving gradient
 and the trial is reported "diverged", unless --project clamps it). The
 default is the method's: RMSProp, learning rate 0.045, 200 iterations.
 
+Gradient-free searches (--optimizer cmaes, ga or random) and hybrids
+(cmaes+rmsprop: a CMA-ES global search, then RMSProp from its best point;
+--hybrid-split sets the search's share) spend the same budget, counted in
+loss evaluations: --iters is then the number of evaluations, one per
+gradient update or per probe of the search. Their trajectory has one row per
+evaluation, with grad_norm NaN where no gradient was computed.
+
 With --out DIR, match writes target.wav, output.wav (32-bit float WAV),
 trajectory.csv (iteration, loss, grad_norm, then each slider's value; one
 row per iteration), result.json, loss.png (the loss curve) and
@@ -95,6 +103,7 @@ them).`,
 		Example: `  soundmatch match add-sinesaw --loss l1-spec -t saw_freq=440 -t sine_freq=220 --out run1
   soundmatch match bp-noise --loss dtw-envelope --seed 7 --json
   soundmatch match noise-am --loss simse-spec -t amp=2 -i amp=4 -i modulator=1 --optimizer adam --lr 0.02
+  soundmatch match sinesaw-am --loss l1-spec --optimizer cmaes+rmsprop --iters 400 --out run3
   soundmatch match sinesaw-am --loss jtfs --set J=10 --target voice.wav --out run2
   soundmatch match my-synth.dsp --loss l1-spec --target target.f64 --iters 500 --project`,
 		Args: cobra.ExactArgs(1),
@@ -109,7 +118,8 @@ them).`,
 	fl.StringArrayVarP(&f.inits, "init", "i", nil, "start slider `name=value` (repeatable)")
 	fl.Uint64Var(&f.seed, "seed", 0, "seed of the random target and start values")
 	fl.IntVar(&f.iters, "iters", 200, "optimizer updates")
-	fl.StringVar(&f.optimizer, "optimizer", "rmsprop", "optimizer ("+strings.Join(optim.Names(), ", ")+")")
+	fl.StringVar(&f.optimizer, "optimizer", "rmsprop", "optimizer: gradient ("+strings.Join(optim.Names(), ", ")+"), gradient-free ("+strings.Join(optim.SearcherNames, ", ")+"), or a hybrid search+gradient such as cmaes+rmsprop; --iters is then the budget in loss evaluations")
+	fl.Float64Var(&f.hybridSplit, "hybrid-split", 0.5, "fraction of a hybrid's evaluations spent on the global search")
 	fl.Float64Var(&f.lr, "lr", 0, "learning rate (0 = the optimizer's default, 0.045)")
 	fl.StringVar(&f.out, "out", "", "write sounds, trajectory, result and pictures to `DIR`")
 	fl.BoolVar(&f.json, "json", false, "print result.json on stdout")
@@ -175,8 +185,14 @@ func runMatch(cmd *cobra.Command, program string, f matchFlags) error {
 	if err != nil {
 		return userErr(err)
 	}
-	if _, err := optim.New(f.optimizer, 1, f.lr); err != nil {
-		return userErr(fmt.Errorf("--optimizer %s --lr %g: %v", f.optimizer, f.lr, err))
+	if !slices.Contains(match.OptimizerNames(), f.optimizer) {
+		return userErrf("--optimizer %s: unknown optimizer (accepted: %s)", f.optimizer, strings.Join(match.OptimizerNames(), ", "))
+	}
+	if _, err := optim.New("rmsprop", 1, f.lr); err != nil {
+		return userErr(fmt.Errorf("--lr %g: %v", f.lr, err))
+	}
+	if !(f.hybridSplit >= 0 && f.hybridSplit <= 1) {
+		return userErrf("--hybrid-split %g: want a fraction in [0, 1]", f.hybridSplit)
 	}
 	prog, err := synth.Load(program, f.rate)
 	if err != nil {
@@ -215,6 +231,7 @@ func runMatch(cmd *cobra.Command, program string, f matchFlags) error {
 	cfg := match.DefaultConfig()
 	cfg.Loss, cfg.LossSettings, cfg.Iterations = f.loss, settings, f.iters
 	cfg.Optimizer, cfg.LR, cfg.Project = f.optimizer, f.lr, f.project
+	cfg.Seed, cfg.HybridSplit = f.seed, f.hybridSplit
 
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
