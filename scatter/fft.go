@@ -15,7 +15,17 @@ type fftPlan struct {
 	work  []complex128
 	tw    [][]complex128 // per stage: w^p, w^2p, w^3p interleaved (forward sign)
 	twInv [][]complex128
+	// first-stage twiddles as separate runs w^p, w^2p, w^3p, for the
+	// assembly kernel, which loads two consecutive p at once
+	first, firstInv [3][]complex128
 }
+
+// Sign masks turning swap(z) = (im, re) into +i·z (forward butterflies)
+// or −i·z (inverse) in the assembly kernel.
+var (
+	jmaskFwd = [4]float64{math.Copysign(0, -1), 0, math.Copysign(0, -1), 0}
+	jmaskInv = [4]float64{0, math.Copysign(0, -1), 0, math.Copysign(0, -1)}
+)
 
 func isPow2(n int) bool { return n > 0 && n&(n-1) == 0 }
 
@@ -43,6 +53,16 @@ func newFFTPlan(n int) *fftPlan {
 		}
 		p.tw = append(p.tw, f)
 		p.twInv = append(p.twInv, b)
+		if l == n {
+			for r := 0; r < 3; r++ {
+				p.first[r] = make([]complex128, m)
+				p.firstInv[r] = make([]complex128, m)
+				for q := 0; q < m; q++ {
+					p.first[r][q] = f[3*q+r]
+					p.firstInv[r][q] = b[3*q+r]
+				}
+			}
+		}
 		l = m
 	}
 	return p
@@ -63,18 +83,33 @@ func (p *fftPlan) transform(x []complex128, inverse bool) {
 	stage := 0
 	for l := n; l > 1; stage++ {
 		if l == 2 {
-			for q := 0; q < s; q++ {
-				a, b := src[q], src[q+s]
-				dst[q] = a + b
-				dst[q+s] = a - b
+			// The last radix-2 stage is elementwise, so it can write
+			// straight into x whichever buffer holds its input.
+			out := x
+			lo, hi := out[:s], out[s:2*s]
+			a0, b0 := src[:s], src[s:2*s]
+			for q := range lo {
+				a, b := a0[q], b0[q]
+				lo[q] = a + b
+				hi[q] = a - b
 			}
-			src, dst = dst, src
-			break
+			return
 		}
 		m := l / 4
 		tw := p.tw[stage]
 		if inverse {
 			tw = p.twInv[stage]
+		}
+		if s == 1 && useAVX && m >= 2 {
+			w, mask := &p.first, &jmaskFwd
+			if inverse {
+				w, mask = &p.firstInv, &jmaskInv
+			}
+			radix4FirstAVX(&dst[0], &src[0], m, &w[0][0], &w[1][0], &w[2][0], mask)
+			src, dst = dst, src
+			s *= 4
+			l = m
+			continue
 		}
 		if s == 1 {
 			radix4First(dst, src, tw, m, inverse)
@@ -85,6 +120,22 @@ func (p *fftPlan) transform(x []complex128, inverse bool) {
 		}
 		if s == 4 {
 			radix4Second(dst, src, tw, m, inverse)
+			src, dst = dst, src
+			s *= 4
+			l = m
+			continue
+		}
+		if useAVX {
+			mask := &jmaskFwd
+			if inverse {
+				mask = &jmaskInv
+			}
+			for q := 0; q < m; q++ {
+				d := dst[s*4*q : s*4*q+4*s]
+				radix4AVX(&d[0], &d[s], &d[2*s], &d[3*s],
+					&src[s*q], &src[s*(q+m)], &src[s*(q+2*m)], &src[s*(q+3*m)],
+					s, &tw[3*q], mask)
+			}
 			src, dst = dst, src
 			s *= 4
 			l = m

@@ -5,6 +5,8 @@ import (
 	"math/cmplx"
 	"math/rand/v2"
 	"testing"
+
+	"gonum.org/v1/gonum/dsp/fourier"
 )
 
 func naiveDFT(x []complex128, sign float64) []complex128 {
@@ -79,5 +81,29 @@ func BenchmarkFFT65536(b *testing.B) {
 	}
 	for b.Loop() {
 		p.transform(x, false)
+	}
+}
+
+func TestFFTLargeAgainstGonum(t *testing.T) {
+	// Large sizes run every kernel (the assembly one where available) on
+	// many stages; gonum's FFTPACK port is the independent reference.
+	rng := rand.New(rand.NewPCG(3, 3))
+	for _, n := range []int{32768, 65536} {
+		x := make([]complex128, n)
+		for i := range x {
+			x[i] = complex(rng.NormFloat64(), rng.NormFloat64())
+		}
+		want := fourier.NewCmplxFFT(n).Coefficients(nil, x)
+		wantInv := fourier.NewCmplxFFT(n).Sequence(nil, x)
+		p := newFFTPlan(n)
+		got := append([]complex128(nil), x...)
+		p.transform(got, false)
+		gotInv := append([]complex128(nil), x...)
+		p.transform(gotInv, true)
+		for k := range got {
+			if cmplx.Abs(got[k]-want[k]) > 1e-9 || cmplx.Abs(gotInv[k]-wantInv[k]) > 1e-9 {
+				t.Fatalf("n=%d bin %d: forward %v (gonum %v), inverse %v (gonum %v)", n, k, got[k], want[k], gotInv[k], wantInv[k])
+			}
+		}
 	}
 }

@@ -573,9 +573,9 @@ func (t *JTFS) freqCoefs(pl *plane, i, Rn, b0, b1 int, Y []complex128, U []float
 	}
 }
 
-// tapRange returns the taps di of kernel k (d = dlo+di) for which the
+// tapRuns finds the taps di of a kernel (d = dlo+di) for which the
 // column (c − d) mod M lies in [b0, b1), as at most three runs
-// [lo, hi) with the column of tap lo being col.
+// [lo, hi) with the column of tap lo, and returns how many it wrote.
 func tapRuns(c, dlo, ntaps, M, b0, b1 int, runs *[3][3]int) int {
 	n := 0
 	for _, sh := range [3]int{-M, 0, M} {
