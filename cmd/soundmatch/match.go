@@ -186,7 +186,7 @@ func runMatch(cmd *cobra.Command, program string, f matchFlags) error {
 		return userErr(err)
 	}
 	if !slices.Contains(match.OptimizerNames(), f.optimizer) {
-		return userErrf("--optimizer %s: unknown optimizer (accepted: %s)", f.optimizer, strings.Join(match.OptimizerNames(), ", "))
+		return userErrf("--optimizer: unknown optimizer %q (accepted: %s)", f.optimizer, strings.Join(match.OptimizerNames(), ", "))
 	}
 	if _, err := optim.New("rmsprop", 1, f.lr); err != nil {
 		return userErr(fmt.Errorf("--lr %g: %v", f.lr, err))
