@@ -118,7 +118,7 @@ func (p *fftPlan) transform(x []complex128, inverse bool) {
 			l = m
 			continue
 		}
-		if s == 4 {
+		if s == 4 && !useAVX {
 			radix4Second(dst, src, tw, m, inverse)
 			src, dst = dst, src
 			s *= 4
