@@ -16,4 +16,13 @@
 // and when a gradient is requested the row's contribution is propagated
 // back at once (forward and backward fused per path), so memory stays a
 // few padded signal lengths instead of the whole tree of intermediates.
+// JTFS time-averages only the output frames that survive cropping (a
+// direct sum over those frames instead of an FFT of every row), applies
+// its frequential wavelets as small dense matrices when few first-order
+// rows feed a plane, and processes large planes in column blocks.
+//
+// Power-of-two FFTs are our own (radix-4 Stockham, AVX butterflies on
+// amd64; build tag purego for pure Go): time scattering is mostly FFT
+// work and gonum's FFTPACK port is several times slower at these sizes.
+// gonum's CmplxFFT serves the short, arbitrary frequential lengths.
 package scatter
