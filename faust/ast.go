@@ -156,6 +156,8 @@ type File struct {
 	Defs    []*Def
 }
 
+// Pos returns where the node starts (for a Binary, its operator), for
+// error messages.
 func (x *Ident) Pos() Pos       { return x.At }
 func (x *Number) Pos() Pos      { return x.At }
 func (x *String) Pos() Pos      { return x.At }

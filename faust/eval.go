@@ -442,12 +442,12 @@ func (ev *evaluator) evalBinary(x *Binary, env *envir) (value, error) {
 	case PAR:
 		return ev.par(a, b, file, x.OpPos)
 	case SPLIT:
-		if a.outs == 0 || b.ins%a.outs != 0 {
+		if a.outs == 0 || b.ins == 0 || b.ins%a.outs != 0 {
 			return nil, ev.errorf(file, x.OpPos, "in the split composition A<:B, the number of inputs of B (%d) must be a multiple of the number of outputs of A (%d)", b.ins, a.outs)
 		}
 		return &box{kind: bSplit, ins: a.ins, outs: b.outs, a: a, b: b, at: x.OpPos, file: file}, nil
 	case MERGE:
-		if b.ins == 0 || a.outs%b.ins != 0 {
+		if b.ins == 0 || a.outs == 0 || a.outs%b.ins != 0 {
 			return nil, ev.errorf(file, x.OpPos, "in the merge composition A:>B, the number of outputs of A (%d) must be a multiple of the number of inputs of B (%d)", a.outs, b.ins)
 		}
 		return &box{kind: bMerge, ins: a.ins, outs: b.outs, a: a, b: b, at: x.OpPos, file: file}, nil
