@@ -162,6 +162,22 @@ func runSection(sc *section, v []float64) {
 	}
 }
 
+// runSections computes a cascade of sections' values (runSection, inlined
+// by hand into the loop).
+func runSections(secs []section, v []float64) {
+	for j := range secs {
+		sc := &secs[j]
+		v1, v2 := v[sc.v1], v[sc.v2]
+		fb := float64(v1*v[sc.a1]) + float64(v2*v[sc.a2])
+		w := v[sc.x] - fb
+		v[sc.v] = w
+		v[sc.y] = float64(float64(w*v[sc.b0])+float64(v1*v[sc.b1])) + float64(v2*v[sc.b2])
+		if sc.owned {
+			v[sc.v2], v[sc.v1] = v1, w
+		}
+	}
+}
+
 // runSectionJac computes one section's value and tangents.
 func runSectionJac[T vec](sc *section, v []float64, t []T) {
 	v1, v2 := v[sc.v1], v[sc.v2]
