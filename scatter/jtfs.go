@@ -63,13 +63,13 @@ type JTFS struct {
 	s1, gs1    []float64 // first-order rows, n1-major × nt
 	tbuf       []complex128
 	rbuf       []float64
-	xb, gxb    []complex128 // t-major × nfr
-	yb         []complex128 // t-major × R
-	ub         []float64    // t-major × R
+	xb, gxb    []complex128 // plane and its gradient: t-major × stride
+	yb         []complex128 // frequential coefficients of one block: t-major × R
+	ub         []float64    // their moduli (then gradients): t-major × R
 	bmat       [][]complex128
 	kern       map[int]kernel
 	freqMode   int       // tests: 0 chooses per plane, 1 forces matrices, 2 forces FFTs
-	s2, gs2    []float64 // R × nt
+	s2, gs2    []float64 // time-averaged rows at the kept frames: frame-major × R
 	col, col2  []complex128
 	sc         []complex128
 	sfull      []float64
