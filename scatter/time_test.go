@@ -289,3 +289,61 @@ func BenchmarkTimeEval44100(b *testing.B) {
 		tr.Eval(x, g, f)
 	}
 }
+
+// formulaSignal is the 1-s sound of testdata/gen/gen.py's formula_signal.
+func formulaSignal(n int, sr float64) []float64 {
+	x := make([]float64, n)
+	for i := range x {
+		t := float64(i) / sr
+		x[i] = math.Sin(2*math.Pi*(300*t+400*t*t)) * (1 + 0.5*math.Sin(2*math.Pi*6*t))
+	}
+	return x
+}
+
+func TestFullSizeMatchesKymatio(t *testing.T) {
+	// The losses' default configurations on a 1-s 44.1 kHz sound.
+	x := formulaSignal(44100, 44100)
+	var sref struct {
+		FrameStep int `json:"frame_step"`
+		S         [][]float64
+	}
+	readJSON(t, "full_scattering_default.json", &sref)
+	tr, err := NewTime(len(x), Config{J: 6, Q1: 1, Q2: 1, T: 64})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := tr.Forward(nil, x)
+	fr := tr.Frames()
+	if len(sref.S) != len(tr.Paths()) || len(sref.S[0]) != (fr+sref.FrameStep-1)/sref.FrameStep {
+		t.Fatalf("scattering: %d×%d reference for %d×%d", len(sref.S), len(sref.S[0]), len(tr.Paths()), fr)
+	}
+	for p, want := range sref.S {
+		got := make([]float64, len(want))
+		for i := range got {
+			got[i] = s[p*fr+i*sref.FrameStep]
+		}
+		if e := maxRelErr(got, want); e > 1e-6 {
+			t.Errorf("scattering path %d: relative error %.2g", p, e)
+		}
+	}
+
+	var jref struct {
+		J2Min int
+		S     [][]float64
+	}
+	readJSON(t, "full_jtfs_default.json", &jref)
+	jt, err := NewJTFS(len(x), JTFSConfig{J: 12, Q1: 4, Q2: 1, JFr: 2, QFr: 1, J2Min: jref.J2Min})
+	if err != nil {
+		t.Fatal(err)
+	}
+	js := jt.Forward(nil, x)
+	jf := jt.Frames()
+	if len(jref.S) != len(jt.Paths()) || len(jref.S[0]) != jf {
+		t.Fatalf("jtfs: %d×%d reference for %d×%d", len(jref.S), len(jref.S[0]), len(jt.Paths()), jf)
+	}
+	for p, want := range jref.S {
+		if e := maxRelErr(js[p*jf:(p+1)*jf], want); e > 1e-6 {
+			t.Errorf("jtfs row %d %+v: relative error %.2g", p, jt.Paths()[p], e)
+		}
+	}
+}

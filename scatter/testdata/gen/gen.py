@@ -85,3 +85,32 @@ def jtfs_case(name, N, J, Q, T, J_fr, Q_fr, F, seed):
 if __name__ == "__main__":
     jtfs_case("jtfs_J6_Q4-1_Jfr2_Qfr1", 2048, 6, (4, 1), 64, 2, 1, 4, 3)
     jtfs_case("jtfs_J7_Q8-2_Jfr3_Qfr2", 1024, 7, (8, 2), 128, 3, 2, 8, 4)
+
+
+def formula_signal(n, sr):
+    """1-s test sound computed from a formula, so tests need not store it."""
+    t = np.arange(n) / sr
+    return np.sin(2 * np.pi * (300 * t + 400 * t * t)) * (1 + 0.5 * np.sin(2 * np.pi * 6 * t))
+
+
+def full_size_cases():
+    N = 44100
+    x = formula_signal(N, 44100.0)
+    S = Scattering1D(J=6, shape=N, Q=1, T=64)
+    S._reduction = np.mean
+    S.create_filters()
+    Sx = S(x)
+    dump("full_scattering_default", {
+        "N": N, "frame_step": 8,
+        "S": [[float("%.10g" % v) for v in row[::8]] for row in Sx]})
+    J = TimeFrequencyScattering(J=12, J_fr=2, Q=(4, 1), Q_fr=1, F=4, T=4096,
+                                shape=N, format="time", out_type="list")
+    # rows of the loss's default configuration: order 2 only for j2 >= 7
+    # (a second-order row has n = (n1, n2, n_fr) in Kymatio's list output)
+    rows = [p["coef"] for p in J(x) if len(p["n"]) != 3 or p["j"][-1] >= 7]
+    dump("full_jtfs_default", {"N": N, "j2min": 7,
+                               "S": [[float("%.10g" % v) for v in r] for r in rows]})
+
+
+if __name__ == "__main__":
+    full_size_cases()
