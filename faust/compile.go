@@ -34,6 +34,7 @@ func Libraries() []string {
 // Compile parses and evaluates a Faust program and returns the signal graph
 // of its `process`, for the given sample rate (ma.SR). Errors have the form
 // "file:line:col: message". `process` must have no input and one output.
+// Compile is safe for concurrent use.
 //
 // The standard library prefixes (ba, en, fi, ma, no, os, pl, si) are always
 // defined; `import("stdfaust.lib");` is accepted and changes nothing.

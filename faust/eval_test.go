@@ -189,3 +189,20 @@ func TestLongList(t *testing.T) {
 		t.Fatalf("got %+v", s)
 	}
 }
+
+// Compile is safe for concurrent use (run with -race to check).
+func TestConcurrentCompile(t *testing.T) {
+	src := []byte(`import("stdfaust.lib"); process = no.noise : fi.lowpass(3, hslider("f", 500, 50, 1000, 1)) : *(ba.db2linear(-3));`)
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			_, err := Compile("c.dsp", src, 44100)
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
