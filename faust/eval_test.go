@@ -206,3 +206,20 @@ func TestConcurrentCompile(t *testing.T) {
 		}
 	}
 }
+
+func TestImports(t *testing.T) {
+	g := mustCompile(t, `import("stdfaust.lib"); import("stdfaust.lib"); import("maths.lib");
+PI = 3; // the file's own definitions win over imported ones
+process = frac(2.25) + PI + ma.PI;`)
+	if s := g.Outputs[0]; s.Op != OpConst || s.Val != 0.25+3+math.Pi {
+		t.Fatalf("got %+v", s)
+	}
+	if len(Libraries()) < 9 {
+		t.Fatalf("libraries %v", Libraries())
+	}
+	for _, lib := range Libraries() {
+		if _, err := Compile("x.dsp", []byte(`import("`+lib+`"); process = 0;`), 44100); err != nil {
+			t.Errorf("import %s: %v", lib, err)
+		}
+	}
+}
