@@ -14,14 +14,15 @@ import (
 // Values of Int signals are kept in float64 registers; they always hold an
 // exact int32, so float64 comparisons, min and max are exact on them.
 
-// toInt32 converts like C's (int) cast on x86-64 as Faust uses it:
-// truncation toward zero; NaN and values outside the int64 range give
-// math.MinInt32 (the x86 "integer indefinite"), others wrap to 32 bits.
+// toInt32 converts like C's (int) cast as compiled Faust code does it on
+// x86-64 (cvttsd2si to a 32-bit register): truncation toward zero; NaN and
+// values outside the int32 range give math.MinInt32 (the x86 "integer
+// indefinite"). The front end folds constants with the same rule.
 func toInt32(x float64) int32 {
-	if x != x || x >= 9.2e18 || x <= -9.2e18 {
+	if x != x || x >= 2147483648.0 || x <= -2147483649.0 {
 		return math.MinInt32
 	}
-	return int32(int64(x))
+	return int32(x)
 }
 
 // ib converts an Int operand (or a Real one used where Faust expects an
