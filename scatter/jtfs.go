@@ -177,6 +177,11 @@ func NewJTFS(n int, cfg JTFSConfig) (*JTFS, error) {
 		if p2.J > t.log2T {
 			return nil, fmt.Errorf("scatter: second-order scale j2=%d exceeds log2 T=%d", p2.J, t.log2T)
 		}
+		for i1 := 0; i1 < m; i1++ {
+			if t.k1[i1] >= len(p2.Levels) || p2.J >= len(t.bank.Phi.Levels) {
+				return nil, fmt.Errorf("scatter: J=%d, Q=(%d,%d), T=%g needs filter resolutions Kymatio does not build", cfg.J, cfg.Q1, cfg.Q2, cfg.T)
+			}
+		}
 		if p2.J < cfg.J2Min {
 			continue
 		}

@@ -97,6 +97,10 @@ func NewTime(n int, cfg Config) (*Time, error) {
 	for i, p := range t.bank.Psi1 {
 		for j, q := range t.bank.Psi2 {
 			if q.J > p.J {
+				k1 := t.k1[i]
+				if k1 >= len(q.Levels) || max(min(q.J, t.log2T), k1) >= len(t.bank.Phi.Levels) {
+					return nil, fmt.Errorf("scatter: J=%d, Q=(%d,%d), T=%g needs filter resolutions Kymatio does not build", cfg.J, cfg.Q1, cfg.Q2, cfg.T)
+				}
 				t.paths = append(t.paths, Path{Order: 2, N1: i, N2: j, J1: p.J, J2: q.J})
 				t.children[i] = append(t.children[i], j)
 			}
