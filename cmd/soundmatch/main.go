@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -51,14 +52,36 @@ func main() {
 	rootCmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return userErrf("%s: %v (see 'soundmatch %s --help')", c.CommandPath(), err, c.Name())
 	})
+	markArgErrors(rootCmd)
 	err := rootCmd.Execute()
 	if err == nil {
 		return
 	}
 	fmt.Fprintln(os.Stderr, "soundmatch:", err)
 	var ue usageError
-	if errors.As(err, &ue) {
+	// cobra reports an unknown subcommand of the root with a plain error
+	// and no hook to change it; its wording is stable across versions.
+	if errors.As(err, &ue) || strings.HasPrefix(err.Error(), "unknown command ") {
 		os.Exit(2)
 	}
 	os.Exit(1)
+}
+
+// markArgErrors makes cobra's positional-argument checks (wrong number of
+// arguments, unknown subcommand) user errors, so they exit with status 2
+// like every other mistake in the command line.
+func markArgErrors(c *cobra.Command) {
+	if check := c.Args; check != nil {
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			err := check(cmd, args)
+			var ue usageError
+			if err != nil && !errors.As(err, &ue) {
+				return userErrf("%s: %v (see '%s --help')", cmd.CommandPath(), err, cmd.CommandPath())
+			}
+			return err
+		}
+	}
+	for _, sub := range c.Commands() {
+		markArgErrors(sub)
+	}
 }

@@ -39,6 +39,12 @@ func TestMatchBinary(t *testing.T) {
 		{"match", "bp-noise", "--loss", "l2"},
 		{"match", "bp-noise", "-t", "hp_cut=500"},
 		{"match", "bp-noise", "--target", bad},
+		// cobra's own argument checks are user mistakes too.
+		{"match"},
+		{"match", "bp-noise", "noise-am"},
+		{"stats", "kruskal"},
+		{"bench", "extra"},
+		{"no-such-command"},
 	} {
 		var stderr bytes.Buffer
 		cmd := exec.Command(bin, args...)
