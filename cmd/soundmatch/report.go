@@ -143,6 +143,10 @@ func runReport(cmd *cobra.Command, _ []string) error {
 		return userErrf("--alpha %v: must be between 0 and 1", fl.alpha)
 	}
 	opt.Seed, opt.Resamples, opt.Alpha, opt.Pictures = fl.seed, fl.resamples, fl.alpha, !fl.noPictures
+	// An unusable --out is the user's to fix: say so before the analysis runs.
+	if err := os.MkdirAll(fl.out, 0o755); err != nil {
+		return userErrf("--out %s: %v", fl.out, errors.Unwrap(err))
+	}
 	r, err := report.Analyze(cmd.Context(), db, opt)
 	if err != nil {
 		return err

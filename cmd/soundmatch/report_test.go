@@ -101,6 +101,7 @@ func TestReportCommand(t *testing.T) {
 		{[]string{"--db", filepath.Join(dir, "none.db"), "--out", dir}, "no such database"},
 		{[]string{"--db", dbPath, "--out", dir, "--variant", "x"}, "accepted values are np and p"},
 		{[]string{"--db", dbPath, "--out", dbPath}, "not a directory"},
+		{[]string{"--db", dbPath, "--out", filepath.Join(dbPath, "sub")}, "--out " + filepath.Join(dbPath, "sub") + ": not a directory"},
 	} {
 		_, err := runReportCmd(t, c.args...)
 		var ue usageError
