@@ -346,6 +346,14 @@ func runSK(cmd *cobra.Command, args []string, v stats.SKVersion) error {
 	if err != nil {
 		return userErr(err)
 	}
+	if v == stats.Parametric {
+		// Name the column here: the stats package only knows positions.
+		for i, x := range g {
+			if len(x) < 2 {
+				return userErrf("%s: column %q has 1 value; pssk (Cohen's d) needs at least 2 per column", c.path, c.names[i])
+			}
+		}
+	}
 	ranks, err := stats.ScottKnottESD(g, opt)
 	if err != nil {
 		return userErrf("%s: %v", c.path, err)
