@@ -47,13 +47,39 @@ func ParseNormalization(s string) (Normalization, error) {
 // Filter is one Morlet (or Gaussian lowpass) filter in the Fourier domain.
 // Xi is its centre frequency and Sigma its bandwidth in cycles per sample;
 // J is the log2 of the largest subsampling its output tolerates without
-// aliasing. Levels[L] holds the real frequency response at resolution
-// N/2^L (Levels[0] at the full padded length).
+// aliasing. Level(L) is the real frequency response at resolution N/2^L
+// (level 0 at the full padded length); only its non-negligible runs are
+// stored, which for narrow wavelets on long signals is a small part.
 type Filter struct {
 	Xi, Sigma float64
 	J         int
-	Levels    [][]float64
-	supp      [][]span // per level: where the response is not negligible
+	lv        []level
+}
+
+// level is one resolution of a filter: length n, values on its runs.
+type level struct {
+	n    int
+	runs []run
+}
+
+// run holds the filter values on bins lo, lo+1, … lo+len(v)−1.
+type run struct {
+	lo int
+	v  []float64
+}
+
+// NumLevels is the number of resolutions built for the filter.
+func (f Filter) NumLevels() int { return len(f.lv) }
+
+// Level returns the full frequency response at resolution N/2^L (a new
+// slice; bins below 1e−18 of the peak are zero).
+func (f Filter) Level(L int) []float64 {
+	l := f.lv[L]
+	h := make([]float64, l.n)
+	for _, r := range l.runs {
+		copy(h[r.lo:], r.v)
+	}
+	return h
 }
 
 // span is a half-open run [lo, hi) of frequency bins.
@@ -87,9 +113,13 @@ func support(h []float64) []span {
 }
 
 func newFilter(xi, sigma float64, j int, levels [][]float64) Filter {
-	f := Filter{Xi: xi, Sigma: sigma, J: j, Levels: levels}
-	for _, l := range levels {
-		f.supp = append(f.supp, support(l))
+	f := Filter{Xi: xi, Sigma: sigma, J: j}
+	for _, h := range levels {
+		l := level{n: len(h)}
+		for _, sp := range support(h) {
+			l.runs = append(l.runs, run{lo: sp.lo, v: append([]float64(nil), h[sp.lo:sp.hi]...)})
+		}
+		f.lv = append(f.lv, l)
 	}
 	return f
 }

@@ -143,7 +143,7 @@ func NewJTFS(n int, cfg JTFSConfig) (*JTFS, error) {
 	t.favg = map[int][]float64{}
 	for _, k := range t.jfr {
 		if _, ok := t.favg[k]; !ok {
-			t.favg[k] = freqAverager(t.phiF.Levels[k], t.nfr>>k, t.nfr>>t.log2F)
+			t.favg[k] = freqAverager(t.phiF.Level(k), t.nfr>>k, t.nfr>>t.log2F)
 		}
 	}
 
@@ -178,7 +178,7 @@ func NewJTFS(n int, cfg JTFSConfig) (*JTFS, error) {
 			return nil, fmt.Errorf("scatter: second-order scale j2=%d exceeds log2 T=%d", p2.J, t.log2T)
 		}
 		for i1 := 0; i1 < m; i1++ {
-			if t.k1[i1] >= len(p2.Levels) || p2.J >= len(t.bank.Phi.Levels) {
+			if t.k1[i1] >= p2.NumLevels() || p2.J >= t.bank.Phi.NumLevels() {
 				return nil, fmt.Errorf("scatter: J=%d, Q=(%d,%d), T=%g needs filter resolutions Kymatio does not build", cfg.J, cfg.Q1, cfg.Q2, cfg.T)
 			}
 		}
@@ -220,13 +220,13 @@ func NewJTFS(n int, cfg JTFSConfig) (*JTFS, error) {
 	t.allocPlanes()
 	t.s2, t.gs2 = make([]float64, t.nfr*t.frames), make([]float64, t.nfr*t.frames)
 	for i, ff := range t.psiFr {
-		t.bmat = append(t.bmat, freqMatrix(ff.Levels[0], t.jfr[i]))
+		t.bmat = append(t.bmat, freqMatrix(ff.Level(0), t.jfr[i]))
 	}
 	t.kern = map[int]kernel{}
 	for i2, p2 := range t.bank.Psi2 {
 		if t.n1max[i2] > 0 && p2.J >= cfg.J2Min {
 			if _, ok := t.kern[p2.J]; !ok {
-				t.kern[p2.J] = newKernel(t.bank.Phi.Levels[p2.J])
+				t.kern[p2.J] = newKernel(t.bank.Phi.Level(p2.J))
 			}
 		}
 	}
@@ -361,7 +361,7 @@ func (t *JTFS) Eval(x, grad []float64, f Reducer) float64 {
 		k1 := t.k1[i1]
 		n1 := N >> k1
 		y1, uh := t.y1[i1], t.u1hat[i1]
-		periodizeProduct(y1, t.x0, p1.Levels[0], p1.supp[0], 1/float64(N))
+		periodizeProduct(y1, t.x0, p1.lv[0], 1/float64(N))
 		t.ffts[n1].transform(y1, true)
 		u := t.rbuf[:n1]
 		modulus(u, y1)
@@ -411,7 +411,7 @@ func (t *JTFS) Eval(x, grad []float64, f Reducer) float64 {
 		for i1 := 0; i1 < m1; i1++ {
 			k1 := t.k1[i1]
 			y := t.tbuf[:M]
-			periodizeProduct(y, t.u1hat[i1], p2.Levels[k1], p2.supp[k1], 1/float64(N>>k1))
+			periodizeProduct(y, t.u1hat[i1], p2.lv[k1], 1/float64(N>>k1))
 			t.ffts[M].transform(y, true)
 			for tt, v := range y {
 				X[tt*pl.stride+i1] = v
@@ -428,7 +428,7 @@ func (t *JTFS) Eval(x, grad []float64, f Reducer) float64 {
 					g[tt] = gX[tt*pl.stride+i1]
 				}
 				t.ffts[M].transform(g, false)
-				tileProduct(t.gu1hat[i1], g, p2.Levels[k1], p2.supp[k1], 1/float64(N>>k1))
+				tileProduct(t.gu1hat[i1], g, p2.lv[k1], 1/float64(N>>k1))
 			}
 		}
 	}
@@ -445,7 +445,7 @@ func (t *JTFS) Eval(x, grad []float64, f Reducer) float64 {
 			copy(y, t.y1[i1])
 			modulusAdjoint(y, gu)
 			t.ffts[n1].transform(y, false)
-			tileProduct(t.gx0, y, p1.Levels[0], p1.supp[0], 1/float64(N))
+			tileProduct(t.gx0, y, p1.lv[0], 1/float64(N))
 		}
 		t.rffts[N].inverseReal(t.gpad, t.gx0)
 		reflectPadAdjoint(grad, t.gpad, t.padL)
@@ -456,7 +456,7 @@ func (t *JTFS) Eval(x, grad []float64, f Reducer) float64 {
 // timeAvg writes the φ_T average of the signal with spectrum uhat
 // (resolution N/2^lev) at resolution N/2^log2T into dst (all nt frames).
 func (t *JTFS) timeAvg(dst []float64, uhat []complex128, phi Filter, lev int) {
-	periodizeProduct(t.sc, uhat, phi.Levels[lev], phi.supp[lev], 1/float64(len(uhat)))
+	periodizeProduct(t.sc, uhat, phi.lv[lev], 1/float64(len(uhat)))
 	t.rffts[t.nt].inverseReal(dst, t.sc)
 }
 
@@ -464,7 +464,7 @@ func (t *JTFS) timeAvg(dst []float64, uhat []complex128, phi Filter, lev int) {
 // to the spectrum gradient g.
 func (t *JTFS) timeAvgAdjoint(g []complex128, gs []float64, phi Filter, lev int) {
 	t.rffts[t.nt].forward(t.sc, gs)
-	tileProduct(g, t.sc, phi.Levels[lev], phi.supp[lev], 1/float64(len(g)))
+	tileProduct(g, t.sc, phi.lv[lev], 1/float64(len(g)))
 }
 
 // plane is a time-frequency plane scattered along frequency: columns
@@ -567,7 +567,7 @@ func (t *JTFS) freqCoefs(pl *plane, i, Rn, b0, b1 int, Y []complex128, U []float
 			}
 		} else {
 			c := t.col[:R]
-			periodizeProduct(c, X[tt*st:(tt+1)*st], ff.Levels[0], ff.supp[0], 1/float64(t.nfr))
+			periodizeProduct(c, X[tt*st:(tt+1)*st], ff.lv[0], 1/float64(t.nfr))
 			t.gffts[R].Sequence(t.col2[:R], c)
 			copy(y, t.col2[:Rn])
 		}
@@ -755,7 +755,7 @@ func (t *JTFS) freqPath(pl *plane, i int, path int, f Reducer, back bool) (float
 				clear(c)
 				copy(c, y)
 				t.gffts[R].Coefficients(t.col2[:R], c)
-				tileProduct(gX[tt*st:(tt+1)*st], t.col2[:R], ff.Levels[0], ff.supp[0], 1/float64(t.nfr))
+				tileProduct(gX[tt*st:(tt+1)*st], t.col2[:R], ff.lv[0], 1/float64(t.nfr))
 			}
 		}
 	}

@@ -98,7 +98,7 @@ func NewTime(n int, cfg Config) (*Time, error) {
 		for j, q := range t.bank.Psi2 {
 			if q.J > p.J {
 				k1 := t.k1[i]
-				if k1 >= len(q.Levels) || max(min(q.J, t.log2T), k1) >= len(t.bank.Phi.Levels) {
+				if k1 >= q.NumLevels() || max(min(q.J, t.log2T), k1) >= t.bank.Phi.NumLevels() {
 					return nil, fmt.Errorf("scatter: J=%d, Q=(%d,%d), T=%g needs filter resolutions Kymatio does not build", cfg.J, cfg.Q1, cfg.Q2, cfg.T)
 				}
 				t.paths = append(t.paths, Path{Order: 2, N1: i, N2: j, J1: p.J, J2: q.J})
@@ -242,7 +242,7 @@ func (t *Time) Eval(x, grad []float64, f Reducer) float64 {
 		k1 := t.k1[i1]
 		n1 := N >> k1
 		y1 := t.y1[:n1]
-		periodizeProduct(y1, t.x0, p1.Levels[0], p1.supp[0], 1/float64(N))
+		periodizeProduct(y1, t.x0, p1.lv[0], 1/float64(N))
 		t.ffts[n1].transform(y1, true)
 		u1 := t.u1[:n1]
 		modulus(u1, y1)
@@ -261,7 +261,7 @@ func (t *Time) Eval(x, grad []float64, f Reducer) float64 {
 			lev := max(min(p2.J, t.log2T), k1) // k1 + k2
 			n2 := N >> lev
 			y2 := t.y2[:n2]
-			periodizeProduct(y2, u1hat, p2.Levels[k1], p2.supp[k1], 1/float64(n1))
+			periodizeProduct(y2, u1hat, p2.lv[k1], 1/float64(n1))
 			t.ffts[n2].transform(y2, true)
 			u2 := t.u2[:n2]
 			modulus(u2, y2)
@@ -276,7 +276,7 @@ func (t *Time) Eval(x, grad []float64, f Reducer) float64 {
 				t.rffts[n2].inverseReal(gu2, u2hat)
 				modulusAdjointAbs(y2, gu2, u2)
 				t.ffts[n2].transform(y2, false)
-				tileProduct(g1, y2, p2.Levels[k1], p2.supp[k1], 1/float64(n1))
+				tileProduct(g1, y2, p2.lv[k1], 1/float64(n1))
 			}
 			order2++
 		}
@@ -285,7 +285,7 @@ func (t *Time) Eval(x, grad []float64, f Reducer) float64 {
 			t.rffts[n1].inverseReal(gu1, g1)
 			modulusAdjointAbs(y1, gu1, u1)
 			t.ffts[n1].transform(y1, false)
-			tileProduct(t.gx0, y1, p1.Levels[0], p1.supp[0], 1/float64(N))
+			tileProduct(t.gx0, y1, p1.lv[0], 1/float64(N))
 		}
 	}
 	if back {
@@ -300,7 +300,7 @@ func (t *Time) Eval(x, grad []float64, f Reducer) float64 {
 // and hands them to f.
 func (t *Time) lowpass(uhat []complex128, phi Filter, lev, path int, f Reducer, gs []float64) float64 {
 	ns := t.npad >> t.log2T
-	periodizeProduct(t.sc, uhat, phi.Levels[lev], phi.supp[lev], 1/float64(len(uhat)))
+	periodizeProduct(t.sc, uhat, phi.lv[lev], 1/float64(len(uhat)))
 	t.rffts[ns].inverseReal(t.sfull, t.sc)
 	copy(t.s, t.sfull[t.start:t.start+t.frames])
 	return f(path, t.s, gs)
@@ -313,44 +313,46 @@ func (t *Time) lowpassAdjoint(g []complex128, phi Filter, lev int, gs []float64)
 	clear(t.sfull)
 	copy(t.sfull[t.start:], gs)
 	t.rffts[ns].forward(t.sc, t.sfull)
-	tileProduct(g, t.sc, phi.Levels[lev], phi.supp[lev], 1/float64(len(g)))
+	tileProduct(g, t.sc, phi.lv[lev], 1/float64(len(g)))
 }
 
 // periodizeProduct sets dst[k] = c·Σ_r src[k+r·n]·h[k+r·n], n = len(dst):
-// the product with a filter followed by periodisation to a coarser grid
-// (c folds the mean's 1/m and the inverse FFT's 1/n). Only the bins in
-// supp (the filter's non-negligible runs) are visited.
-func periodizeProduct(dst, src []complex128, h []float64, supp []span, c float64) {
+// the product with a filter level h followed by periodisation to a
+// coarser grid (c folds the mean's 1/m and the inverse FFT's 1/n). Only
+// the filter's stored runs are visited.
+func periodizeProduct(dst, src []complex128, h level, c float64) {
 	n := len(dst)
 	clear(dst)
-	for _, sp := range supp {
-		for lo := sp.lo; lo < sp.hi; {
+	for _, rn := range h.runs {
+		lo, hi := rn.lo, rn.lo+len(rn.v)
+		for lo < hi {
 			r := lo / n * n
-			hi := min(sp.hi, r+n)
-			d := dst[lo-r : hi-r]
-			s, hh := src[lo:hi], h[lo:hi]
+			e := min(hi, r+n)
+			d := dst[lo-r : e-r]
+			s, hh := src[lo:e], rn.v[lo-rn.lo:e-rn.lo]
 			for k := range d {
 				d[k] += s[k] * complex(c*hh[k], 0)
 			}
-			lo = hi
+			lo = e
 		}
 	}
 }
 
-// tileProduct adds c·h[k]·src[k mod len(src)] to g[k] over the bins in
-// supp: the adjoint of periodizeProduct.
-func tileProduct(g, src []complex128, h []float64, supp []span, c float64) {
+// tileProduct adds c·h[k]·src[k mod len(src)] to g[k] over the filter's
+// stored runs: the adjoint of periodizeProduct.
+func tileProduct(g, src []complex128, h level, c float64) {
 	n := len(src)
-	for _, sp := range supp {
-		for lo := sp.lo; lo < sp.hi; {
+	for _, rn := range h.runs {
+		lo, hi := rn.lo, rn.lo+len(rn.v)
+		for lo < hi {
 			r := lo / n * n
-			hi := min(sp.hi, r+n)
-			gg := g[lo:hi]
-			s, hh := src[lo-r:hi-r], h[lo:hi]
+			e := min(hi, r+n)
+			gg := g[lo:e]
+			s, hh := src[lo-r:e-r], rn.v[lo-rn.lo:e-rn.lo]
 			for k := range gg {
 				gg[k] += s[k] * complex(c*hh[k], 0)
 			}
-			lo = hi
+			lo = e
 		}
 	}
 }
