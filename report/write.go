@@ -233,7 +233,7 @@ func (r *Report) markdown(w *bytes.Buffer, tables []table, pics []pictureJob) {
 	pf("# Study report\n\n")
 	pf("Database `%s`: %d program(s), %d trial(s), %d rating(s) from %d rater(s).\n\n",
 		r.Database, len(r.Programs), r.trialCount(), r.Ratings, len(r.Raters))
-	pf("Method (METHOD §8): Kruskal-Wallis H test on the raw per-trial values (tie-corrected, α = %g); "+
+	pf("Method: Kruskal-Wallis H test on the raw per-trial values (tie-corrected, α = %g); "+
 		"bootstrap with k = %d resamples of each group (seed %d), statistic 1/mean for MSS and P-Loss and mean for "+
 		"listening scores, so higher is better everywhere; Scott-Knott ESD (%s) on the bootstrap values, rank 1 = best. "+
 		"Ranks compare losses within one program. Diverged trials count with their scores; failed trials have none.\n\n", r.Opt.Alpha, r.Opt.Resamples, r.Opt.Seed, r.variantName())

@@ -33,7 +33,7 @@ var listenFlags struct {
 var listenCmd = &cobra.Command{
 	Use:   "listen --db FILE --raters NAME,NAME [--per-pair 40] [--addr 127.0.0.1:8080] [--seed N]",
 	Short: "Serve the blinded listening test of a study",
-	Long: `listen serves the blinded listening test of a study (METHOD §7) as a web
+	Long: `listen serves the blinded listening test of a study as a web
 page, and prints one line per rater: the name and the rater's personal link.
 
 The first time it runs on a database it draws the items: for every

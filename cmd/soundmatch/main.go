@@ -24,6 +24,10 @@ knobs by gradient descent until the sound matches. Studies cross several
 programs with several losses over hundreds of seeded trials, score them
 (P-Loss, multi-scale spectral distance, blinded listening tests) and rank
 the losses per synth.`,
+	Example: `  soundmatch programs
+  soundmatch match add-sinesaw --loss l1-spec -t saw_freq=440 --out run1
+  soundmatch study run paper --db paper.db
+  soundmatch report --db paper.db --out report`,
 	SilenceUsage:  true,
 	SilenceErrors: true,
 }

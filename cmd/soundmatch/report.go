@@ -45,7 +45,7 @@ with fewer than 2 trials, raters who have not finished). Everything but the
 pictures is byte-for-byte reproducible for the same database and flags.
 
 The bootstrap resamples, seed, alpha and Scott-Knott variant default to the
-[evaluation] section of the study's config (METHOD: 1000, seed 1, 0.05, np);
+[evaluation] section of the study's config (by default 1000, seed 1, 0.05, np);
 the flags below override it. With the config the report also lists the
 pairs and trials the study plans but the database does not hold yet.
 

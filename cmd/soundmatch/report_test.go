@@ -56,6 +56,9 @@ func TestReportCommand(t *testing.T) {
 		if err1 != nil || err2 != nil || !bytes.Equal(x, y) {
 			t.Errorf("--variant %s: report.md differs between runs (%v, %v)", variant, err1, err2)
 		}
+		if bytes.Contains(x, []byte("METHOD")) {
+			t.Errorf("--variant %s: report.md refers to METHOD, which its readers do not have", variant)
+		}
 		if !bytes.Contains(x, []byte("| p | a | 1 | 2 | — |")) {
 			t.Errorf("--variant %s: rank table missing:\n%s", variant, x)
 		}

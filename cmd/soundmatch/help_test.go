@@ -1,0 +1,32 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+)
+
+// TestHelpComplete checks every command's --help: a Long description and
+// an Example; and, for the matching, scoring and listening commands, no
+// pointers to the project's internal spec, which users of the binary do not
+// have.
+func TestHelpComplete(t *testing.T) {
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		if c.Name() == "help" || c.Name() == "completion" || c.Hidden {
+			return
+		}
+		if c.Long == "" || c.Example == "" {
+			t.Errorf("%s: --help lacks a Long description or an Example", c.CommandPath())
+		}
+		top := strings.Fields(c.CommandPath() + " x")[1]
+		if strings.Contains("match bench loss losses stats report listen", top) && strings.Contains(c.Long, "METHOD") {
+			t.Errorf("%s: --help refers to METHOD, which users do not have", c.CommandPath())
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(rootCmd)
+}
