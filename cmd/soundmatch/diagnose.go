@@ -52,7 +52,7 @@ on the same points. The cosine distributions are drawn to -o.`,
 			if err != nil {
 				return userErr(err)
 			}
-			settings, err := landscapeSettings(sets)
+			settings, err := parseSettings("--set", sets)
 			if err != nil {
 				return userErr(err)
 			}

@@ -57,7 +57,7 @@ The CSV (--csv) has one row per grid point: each parameter's value, then
 			if err != nil {
 				return userErr(err)
 			}
-			settings, err := landscapeSettings(sets)
+			settings, err := parseSettings("--set", sets)
 			if err != nil {
 				return userErr(err)
 			}
@@ -148,52 +148,10 @@ func landscapeTargets(prog *synth.Program, kvs []string) ([]float64, error) {
 	for i, p := range params {
 		v[i] = p.Init
 	}
-	for _, kv := range kvs {
-		name, val, ok := strings.Cut(kv, "=")
-		if !ok {
-			return nil, fmt.Errorf("-t %q: want name=value", kv)
-		}
-		i := paramIndex(params, name)
-		if i < 0 {
-			return nil, fmt.Errorf("-t %s: %s has no parameter %q (accepted: %s)", kv, prog.Name(), name, paramRanges(params))
-		}
-		x, err := strconv.ParseFloat(val, 64)
-		if err != nil || math.IsNaN(x) || x < params[i].Min || x > params[i].Max {
-			return nil, fmt.Errorf("-t %s: want a number in [%g, %g] (accepted: %s)", kv, params[i].Min, params[i].Max, paramRanges(params))
-		}
-		v[i] = x
+	if err := applySliders(prog, "-t", kvs, v); err != nil {
+		return nil, err
 	}
 	return v, nil
-}
-
-func paramIndex(params []synth.Param, name string) int {
-	for i, p := range params {
-		if p.Name == name {
-			return i
-		}
-	}
-	return -1
-}
-
-// paramRanges lists sliders as name [min, max] for error messages.
-func paramRanges(params []synth.Param) string {
-	s := make([]string, len(params))
-	for i, p := range params {
-		s[i] = fmt.Sprintf("%s [%g, %g]", p.Name, p.Min, p.Max)
-	}
-	return strings.Join(s, ", ")
-}
-
-func landscapeSettings(kvs []string) (map[string]string, error) {
-	m := map[string]string{}
-	for _, kv := range kvs {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok || k == "" {
-			return nil, fmt.Errorf("--set %q: want key=value", kv)
-		}
-		m[k] = v
-	}
-	return m, nil
 }
 
 func landscapeAxes(params []synth.Param, xName, yName string) (int, int, error) {

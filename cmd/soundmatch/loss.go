@@ -73,13 +73,9 @@ func runLoss(cmd *cobra.Command, args []string) error {
 	if !ok {
 		return userErrf("loss: unknown loss %q (accepted: %s)", lossName, strings.Join(loss.Names(), ", "))
 	}
-	settings := map[string]string{}
-	for _, kv := range lossSets {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok || strings.TrimSpace(k) == "" {
-			return userErrf("loss: --set %q: want name=value", kv)
-		}
-		settings[strings.TrimSpace(k)] = strings.TrimSpace(v)
+	settings, err := parseSettings("--set", lossSets)
+	if err != nil {
+		return userErrf("loss: %v", err)
 	}
 	xPath, tPath := args[0], args[1]
 	x, xRate, err := readLossSound(xPath)

@@ -177,7 +177,7 @@ func runMatch(cmd *cobra.Command, program string, f matchFlags) error {
 	if !ok {
 		return userErrf("unknown loss %q (accepted: %s)", f.loss, strings.Join(loss.Names(), ", "))
 	}
-	settings, err := matchKeyValues("--set", f.sets)
+	settings, err := parseSettings("--set", f.sets)
 	if err != nil {
 		return userErr(err)
 	}
@@ -209,13 +209,13 @@ func runMatch(cmd *cobra.Command, program string, f matchFlags) error {
 		}
 	} else {
 		targetValues = drawnT
-		if err := matchApply(prog, "-t", f.targets, targetValues); err != nil {
+		if err := applySliders(prog, "-t", f.targets, targetValues); err != nil {
 			return userErr(err)
 		}
 		prog.Render(targetValues, target, nil)
 	}
 	start := drawnS
-	if err := matchApply(prog, "-i", f.inits, start); err != nil {
+	if err := applySliders(prog, "-i", f.inits, start); err != nil {
 		return userErr(err)
 	}
 
@@ -309,50 +309,6 @@ func matchReadTarget(path string, dst []float64, rate int, warn io.Writer) error
 	}
 	clear(dst)
 	copy(dst, x)
-	return nil
-}
-
-// matchKeyValues parses repeated name=value flags.
-func matchKeyValues(flag string, kvs []string) (map[string]string, error) {
-	m := map[string]string{}
-	for _, kv := range kvs {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok || k == "" {
-			return nil, fmt.Errorf("%s %q: want name=value", flag, kv)
-		}
-		m[k] = v
-	}
-	return m, nil
-}
-
-// matchApply sets values from name=value flags, checking names and ranges.
-func matchApply(prog *synth.Program, flag string, kvs []string, values []float64) error {
-	params := prog.Params()
-	var ranges []string
-	for _, p := range params {
-		ranges = append(ranges, fmt.Sprintf("%s in [%g, %g]", p.Name, p.Min, p.Max))
-	}
-	for _, kv := range kvs {
-		name, val, ok := strings.Cut(kv, "=")
-		if !ok {
-			return fmt.Errorf("%s %q: want name=value (%s)", flag, kv, strings.Join(ranges, ", "))
-		}
-		k := -1
-		for i, p := range params {
-			if p.Name == name {
-				k = i
-			}
-		}
-		if k < 0 {
-			return fmt.Errorf("%s %s: %s has no slider %q (accepted: %s)", flag, kv, prog.Name(), name, strings.Join(ranges, ", "))
-		}
-		x, err := strconv.ParseFloat(val, 64)
-		p := params[k]
-		if err != nil || math.IsNaN(x) || x < p.Min || x > p.Max {
-			return fmt.Errorf("%s %s: out of range: want a number in [%g, %g]", flag, kv, p.Min, p.Max)
-		}
-		values[k] = x
-	}
 	return nil
 }
 
