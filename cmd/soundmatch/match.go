@@ -199,6 +199,9 @@ func runMatch(cmd *cobra.Command, program string, f matchFlags) error {
 		return userErr(err)
 	}
 	params := prog.Params()
+	if len(params) == 0 {
+		return userErrf("%s has no sliders: nothing to match (a program for match declares hslider, vslider or nentry controls)", program)
+	}
 	drawnT, drawnS := match.DrawTrial(params, f.seed)
 
 	var targetValues []float64

@@ -53,6 +53,8 @@ func TestMatchUserErrors(t *testing.T) {
 	os.WriteFile(empty, nil, 0o644)
 	text := filepath.Join(dir, "notes.wav")
 	os.WriteFile(text, []byte("not a sound at all"), 0o644)
+	silent := filepath.Join(dir, "silent.dsp")
+	os.WriteFile(silent, []byte("process = 0;\n"), 0o644)
 	cases := []struct {
 		args []string
 		want string
@@ -71,6 +73,7 @@ func TestMatchUserErrors(t *testing.T) {
 		{[]string{"match", "bp-noise", "--optimizer", "newton"}, `unknown optimizer "newton"`},
 		{[]string{"match", "bp-noise", "--iters", "-3"}, "--iters -3"},
 		{[]string{"bench", "--loss", "nope"}, `unknown loss "nope"`},
+		{[]string{"match", silent, "--iters", "2"}, "has no sliders"},
 	}
 	for _, c := range cases {
 		_, _, err := matchRunCommand(t, context.Background(), c.args...)
