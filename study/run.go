@@ -38,6 +38,9 @@ type Options struct {
 	Shard    Shard // the slice of the plan to run; zero = all of it
 	Runner   Runner
 	Progress func(Progress) // called once before the first trial (Done 0), then after each stored one, from one goroutine
+	// Build fingerprints the code running the trials (ExecutableFingerprint);
+	// it is added to the database's list of builds. Empty: not recorded.
+	Build string
 }
 
 // Progress reports a run as it goes.
@@ -114,6 +117,9 @@ func Run(ctx context.Context, db *store.DB, cfg *Config, opt Options) (Summary, 
 	}
 	if len(todo) == 0 {
 		return sum, nil
+	}
+	if _, err := NoteBuilds(ctx, db, opt.Build); err != nil {
+		return sum, err
 	}
 
 	workers := opt.Workers

@@ -35,6 +35,9 @@ type Status struct {
 	// two trials are stored.
 	Rate float64
 	Last time.Time
+	// Builds are the fingerprints of the binaries that wrote trials (more
+	// than one: results of different code may be mixed).
+	Builds []string
 }
 
 // Remaining is the number of planned trials not stored yet.
@@ -100,6 +103,9 @@ func ReadStatus(ctx context.Context, db *store.DB) (*Status, error) {
 		st.Failed += c.Failed
 		st.Diverged += c.Diverged
 	}
+	if st.Builds, err = Builds(ctx, db); err != nil {
+		return nil, err
+	}
 	times, err := db.FinishedTimes(ctx)
 	if err != nil {
 		return nil, err
@@ -124,6 +130,7 @@ func Merge(ctx context.Context, out *store.DB, inputs []string) ([]store.MergeRe
 		return nil, errors.New("merge: no input databases")
 	}
 	var first, firstText string
+	var builds []string
 	if text, _, err := out.Config(ctx); err == nil {
 		first, firstText = out.Path, text
 	} else if !errors.Is(err, store.ErrNoConfig) {
@@ -138,6 +145,11 @@ func Merge(ctx context.Context, out *store.DB, inputs []string) ([]store.MergeRe
 			return nil, err
 		}
 		text, _, err := db.Config(ctx)
+		if err == nil {
+			var b []string
+			b, err = Builds(ctx, db)
+			builds = append(builds, b...)
+		}
 		db.Close()
 		if err != nil {
 			return nil, err
@@ -161,6 +173,9 @@ func Merge(ctx context.Context, out *store.DB, inputs []string) ([]store.MergeRe
 			return res, err
 		}
 		res = append(res, r)
+	}
+	if _, err := NoteBuilds(ctx, out, builds...); err != nil {
+		return res, err
 	}
 	return res, out.SetMeta(ctx, "shard", "")
 }

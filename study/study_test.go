@@ -625,3 +625,40 @@ func TestOtherBuildRefused(t *testing.T) {
 		t.Errorf("database of another build: err = %v", err)
 	}
 }
+
+// TestBuildsRecorded: each database lists the builds that computed its
+// trials, a resumed run by another build adds itself, and merge unions the
+// lists, so status can warn about mixed code.
+func TestBuildsRecorded(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	cfg := tiny(t)
+	a := openDB(t, dir, "a.db")
+	cctx, cancel := context.WithCancel(ctx)
+	Run(cctx, a, cfg, Options{Workers: 1, Runner: &fakeRunner{cfg: cfg}, Build: "build-1", Progress: func(p Progress) {
+		if p.Done == 5 {
+			cancel()
+		}
+	}})
+	run(t, a, cfg, Options{Workers: 1, Build: "build-2"})
+	run(t, a, cfg, Options{Workers: 1, Build: "build-3"}) // nothing left to run: not recorded
+	st, err := ReadStatus(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(st.Builds, []string{"build-1", "build-2"}) {
+		t.Errorf("builds of a resumed study: %v", st.Builds)
+	}
+	b := openDB(t, dir, "b.db")
+	run(t, b, cfg, Options{Workers: 1, Build: "build-4"})
+	out := openDB(t, dir, "out.db")
+	if _, err := Merge(ctx, out, []string{filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := Builds(ctx, out); !reflect.DeepEqual(got, []string{"build-1", "build-2", "build-4"}) {
+		t.Errorf("builds after merge: %v", got)
+	}
+	if fp := ExecutableFingerprint(); len(fp) != 16 {
+		t.Errorf("ExecutableFingerprint() = %q", fp)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -169,8 +170,16 @@ trials.`,
 			}()
 			stderr := cmd.ErrOrStderr()
 			rep := newStudyReporter(stderr, logEvery, quiet)
-			sum, err := study.Run(ctx, db, cfg, study.Options{Workers: workers, Shard: sh, Runner: runner, Progress: rep.progress})
+			build := study.ExecutableFingerprint()
+			before, err := study.Builds(ctx, db)
+			if err != nil {
+				return err
+			}
+			sum, err := study.Run(ctx, db, cfg, study.Options{Workers: workers, Shard: sh, Runner: runner, Progress: rep.progress, Build: build})
 			rep.finish()
+			if sum.Ran > 0 && len(before) > 0 && !slices.Contains(before, build) {
+				fmt.Fprintf(stderr, "study: warning: %s also holds trials computed by another build of soundmatch; if the maths changed between the builds, its results are mixed\n", dbPath)
+			}
 			if err != nil {
 				var mm *study.ConfigMismatchError
 				if errors.As(err, &mm) {
@@ -386,6 +395,9 @@ that rate. A shard's database counts against its shard only.`,
 			if st.Remaining() == 0 {
 				fmt.Fprintln(out, "complete")
 			}
+			if len(st.Builds) > 1 {
+				fmt.Fprintf(out, "warning: trials were computed by %d different builds of soundmatch (%s); if the maths changed between them, results are mixed\n", len(st.Builds), strings.Join(st.Builds, ", "))
+			}
 			return nil
 		},
 	}
@@ -425,10 +437,15 @@ Merging is idempotent: merging a file twice adds nothing.`,
 				return userErr(err)
 			}
 			res, err := study.Merge(cmd.Context(), db, args)
-			db.Close()
 			for i, r := range res {
 				fmt.Fprintf(cmd.ErrOrStderr(), "%s: %d trials added, %d already present\n", args[i], r.Added, r.Same)
 			}
+			if err == nil {
+				if b, _ := study.Builds(cmd.Context(), db); len(b) > 1 {
+					fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s now holds trials computed by %d different builds of soundmatch; if the maths changed between them, results are mixed\n", dbPath, len(b))
+				}
+			}
+			db.Close()
 			if err != nil {
 				if created && len(res) == 0 {
 					// Refused before writing anything: leave no empty database behind.
