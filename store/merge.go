@@ -48,7 +48,7 @@ func (d *DB) MergeFrom(ctx context.Context, path string, diff func(have, want st
 		return res, d.wrap("merging "+path, err)
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, `ATTACH DATABASE ? AS src`, "file:"+path+"?mode=ro"); err != nil {
+	if _, err := conn.ExecContext(ctx, `ATTACH DATABASE ? AS src`, "file:"+path); err != nil {
 		return res, d.wrap("opening "+path, err)
 	}
 	defer conn.ExecContext(context.Background(), `DETACH DATABASE src`)
