@@ -144,6 +144,9 @@ func readStatsCSV(path string) (*statsCSV, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", path, statsCSVErr(err))
 	}
+	if len(header) == 1 && strings.ContainsAny(header[0], ";\t") {
+		return nil, fmt.Errorf("%s:1: one column named %q: separate the cells with commas, not semicolons or tabs", path, header[0])
+	}
 	c := &statsCSV{path: path}
 	for i, h := range header {
 		h = strings.TrimSpace(h)

@@ -71,6 +71,7 @@ func TestStatsCommandErrors(t *testing.T) {
 		{"kruskal", "a,a\n1,2\n", "appears twice"},
 		{"npsk", "a,b\n1,\n2,\n", `column "b" has no values`},
 		{"pssk", "a,b\n1,5\n2,\n", `column "b" has 1 value`},
+		{"kruskal", "a;b\n1;2\n", "separate the cells with commas"},
 		{"spearman", "a,b,c\n1,2,3\n", "exactly 2"},
 		{"spearman", "a,b\n1,2\n2,\n3,4\n", "only one value"},
 		{"spearman", "a,b\n1,2\n1,3\n1,4\n", "constant"},
