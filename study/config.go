@@ -17,11 +17,14 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/pelletier/go-toml/v2"
+
+	"github.com/soundmatch/soundmatch/match"
 
 	"github.com/soundmatch/soundmatch/synth"
 )
@@ -80,13 +83,33 @@ type Loss struct {
 	Name string `toml:"name"`
 	// Settings override the loss's defaults (loss.Spec.Settings).
 	Settings map[string]string `toml:"settings,omitempty"`
+	// Optimizer, when set, replaces the study's optimizer for this arm, so
+	// a study can rank optimizers (or loss × optimizer combinations) the
+	// way it ranks losses: give each arm its own label.
+	Optimizer *Optimizer `toml:"optimizer,omitempty"`
 }
 
-// Optimizer configures the update rule (METHOD §3).
+// Optimizer configures the update rule (METHOD §3): a gradient optimizer
+// (rmsprop, adam, sgd), a gradient-free search (cmaes, ga, random) or a
+// hybrid such as cmaes+rmsprop (match.OptimizerNames). For gradient-free
+// and hybrid optimizers the study's iterations are the budget in loss
+// evaluations, and the trial's seed drives the search.
 type Optimizer struct {
 	Name    string  `toml:"name"`
 	LR      float64 `toml:"lr"`
 	Project bool    `toml:"project"`
+	// HybridSplit is the share of a hybrid's budget spent on the global
+	// search (0 means one half).
+	HybridSplit float64 `toml:"hybrid_split,omitempty"`
+}
+
+// OptimizerFor returns the optimizer an arm runs with: its own, or the
+// study's.
+func (c *Config) OptimizerFor(l Loss) Optimizer {
+	if l.Optimizer != nil {
+		return *l.Optimizer
+	}
+	return c.Optimizer
 }
 
 // Evaluation holds the settings the listening test and the report use.
@@ -178,19 +201,15 @@ seed = 1
 // fileConfig is the shape of a config file: programs are plain strings
 // (names or paths) and settings may be written as TOML numbers.
 type fileConfig struct {
-	Seed       *uint64    `toml:"seed"`
-	Trials     *int       `toml:"trials"`
-	Iterations *int       `toml:"iterations"`
-	Paired     *bool      `toml:"paired"`
-	SampleRate *float64   `toml:"sample_rate"`
-	Samples    *int       `toml:"samples"`
-	Programs   []string   `toml:"programs"`
-	Losses     []fileLoss `toml:"losses"`
-	Optimizer  struct {
-		Name    *string  `toml:"name"`
-		LR      *float64 `toml:"lr"`
-		Project *bool    `toml:"project"`
-	} `toml:"optimizer"`
+	Seed       *uint64       `toml:"seed"`
+	Trials     *int          `toml:"trials"`
+	Iterations *int          `toml:"iterations"`
+	Paired     *bool         `toml:"paired"`
+	SampleRate *float64      `toml:"sample_rate"`
+	Samples    *int          `toml:"samples"`
+	Programs   []string      `toml:"programs"`
+	Losses     []fileLoss    `toml:"losses"`
+	Optimizer  fileOptimizer `toml:"optimizer"`
 	Evaluation struct {
 		ListenTrials *int     `toml:"listen_trials"`
 		Bootstrap    *int     `toml:"bootstrap"`
@@ -201,9 +220,33 @@ type fileConfig struct {
 }
 
 type fileLoss struct {
-	Label    string         `toml:"label"`
-	Name     string         `toml:"name"`
-	Settings map[string]any `toml:"settings"`
+	Label     string         `toml:"label"`
+	Name      string         `toml:"name"`
+	Settings  map[string]any `toml:"settings"`
+	Optimizer *fileOptimizer `toml:"optimizer"`
+}
+
+type fileOptimizer struct {
+	Name        *string  `toml:"name"`
+	LR          *float64 `toml:"lr"`
+	Project     *bool    `toml:"project"`
+	HybridSplit *float64 `toml:"hybrid_split"`
+}
+
+// apply overrides o's fields with those the file sets.
+func (f fileOptimizer) apply(o *Optimizer) {
+	if f.Name != nil {
+		o.Name = *f.Name
+	}
+	if f.LR != nil {
+		o.LR = *f.LR
+	}
+	if f.Project != nil {
+		o.Project = *f.Project
+	}
+	if f.HybridSplit != nil {
+		o.HybridSplit = *f.HybridSplit
+	}
 }
 
 // Load reads a study config: the word "paper" for the built-in study, or a
@@ -234,7 +277,7 @@ func Parse(filename string, src []byte) (*Config, error) {
 		case errors.As(err, &se) && len(se.Errors) > 0:
 			e := se.Errors[0]
 			row, col := e.Position()
-			return nil, fmt.Errorf("%s:%d:%d: unknown field %q (accepted: seed, trials, iterations, paired, sample_rate, samples, programs, [[losses]] name/label/settings, [optimizer] name/lr/project, [evaluation] listen_trials/bootstrap/alpha/scott_knott/seed)",
+			return nil, fmt.Errorf("%s:%d:%d: unknown field %q (accepted: seed, trials, iterations, paired, sample_rate, samples, programs, [[losses]] name/label/settings/optimizer, [optimizer] name/lr/project/hybrid_split, [evaluation] listen_trials/bootstrap/alpha/scott_knott/seed)",
 				filename, row, col, strings.Join(e.Key(), "."))
 		case errors.As(err, &de):
 			row, col := de.Position()
@@ -273,9 +316,7 @@ func Parse(filename string, src []byte) (*Config, error) {
 	set(&c.Paired, f.Paired)
 	set(&c.SampleRate, f.SampleRate)
 	set(&c.Samples, f.Samples)
-	set(&c.Optimizer.Name, f.Optimizer.Name)
-	set(&c.Optimizer.LR, f.Optimizer.LR)
-	set(&c.Optimizer.Project, f.Optimizer.Project)
+	f.Optimizer.apply(&c.Optimizer)
 	set(&c.Evaluation.ListenTrials, f.Evaluation.ListenTrials)
 	set(&c.Evaluation.Bootstrap, f.Evaluation.Bootstrap)
 	set(&c.Evaluation.Alpha, f.Evaluation.Alpha)
@@ -310,7 +351,13 @@ func Parse(filename string, src []byte) (*Config, error) {
 			if label == "" {
 				label = l.Name
 			}
-			c.Losses = append(c.Losses, Loss{Label: label, Name: l.Name, Settings: settings})
+			arm := Loss{Label: label, Name: l.Name, Settings: settings}
+			if l.Optimizer != nil {
+				o := c.Optimizer
+				l.Optimizer.apply(&o)
+				arm.Optimizer = &o
+			}
+			c.Losses = append(c.Losses, arm)
 		}
 	}
 	if err := c.Validate(); err != nil {
@@ -406,8 +453,15 @@ func (c *Config) Validate() error {
 		}
 		seen[l.Label] = true
 	}
-	if !(c.Optimizer.LR >= 0) {
-		return fmt.Errorf("optimizer lr = %v: want 0 (the optimizer's default) or more", c.Optimizer.LR)
+	if err := c.Optimizer.validate("optimizer"); err != nil {
+		return err
+	}
+	for _, l := range c.Losses {
+		if l.Optimizer != nil {
+			if err := l.Optimizer.validate("loss " + l.Label + ": optimizer"); err != nil {
+				return err
+			}
+		}
 	}
 	switch c.Evaluation.ScottKnott {
 	case "np", "p":
@@ -440,7 +494,7 @@ func (c *Config) Canonical(resolve func(name string, overrides map[string]string
 		if len(s) == 0 {
 			s = nil
 		}
-		cc.Losses[i] = Loss{Label: l.Label, Name: l.Name, Settings: s}
+		cc.Losses[i] = Loss{Label: l.Label, Name: l.Name, Settings: s, Optimizer: l.Optimizer}
 	}
 	var buf bytes.Buffer
 	buf.WriteString("# soundmatch study (canonical form; its SHA-256 identifies the study)\n")
@@ -552,4 +606,17 @@ func flatten(text string) map[string]string {
 	}
 	walk("", m)
 	return out
+}
+
+func (o Optimizer) validate(what string) error {
+	if !slices.Contains(match.OptimizerNames(), o.Name) {
+		return fmt.Errorf("%s name = %q: unknown optimizer (accepted: %s)", what, o.Name, strings.Join(match.OptimizerNames(), ", "))
+	}
+	if !(o.LR >= 0) || math.IsInf(o.LR, 0) {
+		return fmt.Errorf("%s lr = %v: want 0 (the optimizer's default) or more", what, o.LR)
+	}
+	if !(o.HybridSplit >= 0 && o.HybridSplit <= 1) {
+		return fmt.Errorf("%s hybrid_split = %v: want a fraction in [0, 1]", what, o.HybridSplit)
+	}
+	return nil
 }

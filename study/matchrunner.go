@@ -6,7 +6,6 @@ import (
 	"math"
 
 	"github.com/soundmatch/soundmatch/match"
-	"github.com/soundmatch/soundmatch/optim"
 	"github.com/soundmatch/soundmatch/store"
 	"github.com/soundmatch/soundmatch/synth"
 )
@@ -24,8 +23,8 @@ func NewMatchRunner(cfg *Config) (*MatchRunner, error) {
 	if _, err := cfg.Identity(); err != nil {
 		return nil, err
 	}
-	if _, err := optim.New(cfg.Optimizer.Name, 1, cfg.Optimizer.LR); err != nil {
-		return nil, fmt.Errorf("optimizer: %v", err)
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
 	r := &MatchRunner{cfg: cfg, progs: map[string]*synth.Program{}}
 	for _, p := range cfg.Programs {
@@ -81,13 +80,16 @@ func (w *matchWorker) Run(ctx context.Context, t Task) (*store.Trial, error) {
 				Status: store.StatusFailed, Reason: "the target sound is not finite"}, nil
 		}
 	}
+	opt := w.cfg.OptimizerFor(t.Loss)
 	res, err := match.Run(ctx, prog, target, targetValues, start, match.Config{
 		Loss:         t.Loss.Name,
 		LossSettings: t.Loss.Settings,
 		Iterations:   w.cfg.Iterations,
-		Optimizer:    w.cfg.Optimizer.Name,
-		LR:           w.cfg.Optimizer.LR,
-		Project:      w.cfg.Optimizer.Project,
+		Optimizer:    opt.Name,
+		LR:           opt.LR,
+		Project:      opt.Project,
+		Seed:         t.Seed,
+		HybridSplit:  opt.HybridSplit,
 	}, nil)
 	if err != nil {
 		return nil, err
