@@ -172,7 +172,12 @@ samples = 44100      # 1 s
 programs = ["bp-noise", "add-sinesaw", "noise-am", "sinesaw-am"]
 
 # One [[losses]] table per loss; label defaults to name, settings override
-# the loss's defaults ('soundmatch losses' lists them).
+# the loss's defaults ('soundmatch losses' lists them). An arm may bring its
+# own optimizer, so a study can rank optimizers like losses, e.g.
+#   [[losses]]
+#   name = "l1-spec"
+#   label = "l1-spec/cmaes+rmsprop"
+#   optimizer = { name = "cmaes+rmsprop", hybrid_split = 0.5 }
 [[losses]]
 name = "l1-spec"
 [[losses]]
@@ -185,7 +190,8 @@ name = "jtfs"
 name = "scattering"
 
 [optimizer]
-name = "rmsprop"     # rmsprop, adam or sgd
+name = "rmsprop"     # rmsprop, adam, sgd; cmaes, ga, random; or a hybrid such as cmaes+rmsprop
+                     # (gradient-free and hybrid: iterations = budget in loss evaluations)
 lr = 0.045
 project = false      # clip u back into [-1, 1] after each update
 
