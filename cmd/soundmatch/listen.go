@@ -138,14 +138,13 @@ func listenNoArgs(cmd *cobra.Command, args []string) error {
 }
 
 // openExistingDB opens a database that must already exist: listening to a
-// study that was never run is a mistake, not a new empty file.
+// study that was never run is a mistake, not a new empty file, and a file
+// that is not an SQLite database (an empty one included) is refused rather
+// than filled with tables.
 func openExistingDB(path string) (*store.DB, error) {
-	if _, err := os.Stat(path); err != nil {
-		return nil, userErrf("--db %s: %v", path, errors.Unwrap(err))
-	}
-	db, err := store.Open(path)
+	db, err := store.OpenExisting(path)
 	if err != nil {
-		return nil, userErr(err)
+		return nil, userErrf("--db %v", err)
 	}
 	return db, nil
 }

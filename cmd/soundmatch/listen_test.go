@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -265,6 +266,8 @@ func TestListenCommandErrors(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
+	zeroBytes := filepath.Join(t.TempDir(), "zero.db")
+	os.WriteFile(zeroBytes, nil, 0o644)
 	empty := filepath.Join(t.TempDir(), "empty.db")
 	if db, err := store.Open(empty); err == nil {
 		db.Close()
@@ -274,7 +277,9 @@ func TestListenCommandErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"listen", "--raters", "ann"}, "--db FILE is required"},
-		{[]string{"listen", "--db", filepath.Join(t.TempDir(), "missing.db"), "--raters", "ann"}, "no such file"},
+		{[]string{"listen", "--db", filepath.Join(t.TempDir(), "missing.db"), "--raters", "ann"}, "no such database"},
+		{[]string{"listen", "--db", zeroBytes, "--raters", "ann"}, "not a soundmatch database"},
+		{[]string{"listen", "export", "--db", zeroBytes, "--csv", "-"}, "not a soundmatch database"},
 		{[]string{"listen", "--db", dbPath, "--raters", "ann,,bob"}, "empty rater name"},
 		{[]string{"listen", "--db", dbPath, "--raters", "ann", "--per-pair", "-1"}, "--per-pair -1"},
 		{[]string{"listen", "--db", dbPath, "--seed", "4"}, "seed 3, not 4"},
@@ -292,6 +297,9 @@ func TestListenCommandErrors(t *testing.T) {
 		if err == nil || !errors.As(err, &ue) || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("soundmatch %s: %v, want a user error containing %q", strings.Join(c.args, " "), err, c.want)
 		}
+	}
+	if fi, err := os.Stat(zeroBytes); err != nil || fi.Size() != 0 {
+		t.Errorf("listen turned a zero-byte --db into a database: %v", err)
 	}
 }
 
