@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -29,4 +30,15 @@ func TestHelpComplete(t *testing.T) {
 		}
 	}
 	walk(rootCmd)
+}
+
+// TestFlagErrorNamesCommand checks that a bad flag is a user error whose
+// hint names the whole command, subcommands included.
+func TestFlagErrorNamesCommand(t *testing.T) {
+	rootCmd.SetArgs([]string{"stats", "kruskal", "--no-such-flag", "x.csv"})
+	err := rootCmd.Execute()
+	var ue usageError
+	if err == nil || !errors.As(err, &ue) || !strings.Contains(err.Error(), "see 'soundmatch stats kruskal --help'") {
+		t.Errorf("stats kruskal --no-such-flag: %v, want a user error pointing to 'soundmatch stats kruskal --help'", err)
+	}
 }

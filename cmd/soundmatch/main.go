@@ -52,10 +52,14 @@ func userErrf(format string, args ...any) error {
 	return usageError{fmt.Errorf(format, args...)}
 }
 
-func main() {
+func init() {
+	// Subcommands inherit the root's flag error function.
 	rootCmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return userErrf("%s: %v (see 'soundmatch %s --help')", c.CommandPath(), err, c.Name())
+		return userErrf("%s: %v (see '%s --help')", c.CommandPath(), err, c.CommandPath())
 	})
+}
+
+func main() {
 	markArgErrors(rootCmd)
 	err := rootCmd.Execute()
 	if err == nil {
