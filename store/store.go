@@ -84,6 +84,21 @@ func OpenExisting(path string) (*DB, error) {
 	if err != nil || string(head) != sqliteMagic {
 		return nil, fmt.Errorf("%s: not a soundmatch database (not an SQLite file)", path)
 	}
+	// Another program's SQLite file must not get our tables added to it:
+	// look before Open creates the schema.
+	ro, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(10000)")
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	var n int
+	err = ro.QueryRow(`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('meta', 'config', 'trials')`).Scan(&n)
+	ro.Close()
+	if err != nil {
+		return nil, fmt.Errorf("%s: not a usable soundmatch database: %v", path, err)
+	}
+	if n == 0 {
+		return nil, fmt.Errorf("%s: not a soundmatch database (an SQLite file without a study in it)", path)
+	}
 	return Open(path)
 }
 
