@@ -47,10 +47,10 @@ func applySliders(prog *synth.Program, flag string, kvs []string, values []float
 		p := params[k]
 		x, err := strconv.ParseFloat(val, 64)
 		if err != nil && !isRangeErr(err) {
-			return fmt.Errorf("%s %s: %q is not a number (want one in [%g, %g])", flag, kv, val, p.Min, p.Max)
+			return fmt.Errorf("%s %s: %q is not a number (want one in [%g, %g]; accepted: %s)", flag, kv, val, p.Min, p.Max, paramRanges(params))
 		}
 		if err != nil || math.IsNaN(x) || x < p.Min || x > p.Max {
-			return fmt.Errorf("%s %s: out of range: want a number in [%g, %g]", flag, kv, p.Min, p.Max)
+			return fmt.Errorf("%s %s: out of range: want a number in [%g, %g] (accepted: %s)", flag, kv, p.Min, p.Max, paramRanges(params))
 		}
 		values[k] = x
 	}

@@ -96,52 +96,19 @@ little-endian float64 samples, no header). The program's sample rate
 	rootCmd.AddCommand(cmd)
 }
 
-// sliderValues starts from every slider's init value and applies the
-// name=value settings, rejecting unknown names and out-of-range values
-// with a message that lists what the program accepts.
+// sliderValues starts from every slider's init value and applies the -p
+// name=value settings (applySliders: unknown names and out-of-range values
+// are errors listing what the program accepts).
 func sliderValues(prog *synth.Program, sets []string) ([]float64, error) {
 	params := prog.Params()
 	values := make([]float64, len(params))
 	for k, p := range params {
 		values[k] = p.Init
 	}
-	for _, s := range sets {
-		name, val, ok := strings.Cut(s, "=")
-		if !ok || name == "" {
-			return nil, fmt.Errorf("-p %q: want name=value; %s", s, acceptedParams(prog))
-		}
-		k := -1
-		for i, p := range params {
-			if p.Name == name {
-				k = i
-				break
-			}
-		}
-		if k < 0 {
-			return nil, fmt.Errorf("-p %s: %s has no parameter %q; %s", s, prog.Name(), name, acceptedParams(prog))
-		}
-		v, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
-		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, fmt.Errorf("-p %s: %q is not a number; %s", s, val, acceptedParams(prog))
-		}
-		if p := params[k]; v < p.Min || v > p.Max {
-			return nil, fmt.Errorf("-p %s: %s is out of range [%s, %s]; %s", s, val, fmtNum(p.Min), fmtNum(p.Max), acceptedParams(prog))
-		}
-		values[k] = v
+	if err := applySliders(prog, "-p", sets, values); err != nil {
+		return nil, err
 	}
 	return values, nil
-}
-
-// acceptedParams lists a program's parameters with their ranges, on one line.
-func acceptedParams(prog *synth.Program) string {
-	if len(prog.Params()) == 0 {
-		return prog.Name() + " has no parameters"
-	}
-	var parts []string
-	for _, p := range prog.Params() {
-		parts = append(parts, fmt.Sprintf("%s in [%s, %s]", p.Name, fmtNum(p.Min), fmtNum(p.Max)))
-	}
-	return "accepted: " + strings.Join(parts, ", ")
 }
 
 func fmtNum(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }

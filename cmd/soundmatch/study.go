@@ -65,7 +65,7 @@ func studyRunCmd() *cobra.Command {
 		Use:   "run [CONFIG|paper] --db FILE",
 		Short: "Run the trials of a study that the database does not hold yet",
 		Long: `run plans every trial of the study (CONFIG is a TOML file, or "paper" for
-the study of METHOD: 4 built-in programs × l1-spec, simse-spec, dtw-envelope,
+the method's default study: 4 built-in programs × l1-spec, simse-spec, dtw-envelope,
 jtfs, scattering × 300 trials × 200 RMSProp updates), skips those already
 stored in --db, and runs the rest on --workers goroutines, one trial each.
 
