@@ -192,8 +192,9 @@ func (b *builder) unary(op Op, x *Sig) *Sig {
 	return b.node(op, Real, x)
 }
 
-// binary builds x op y with Faust's typing. It fails only for a constant
-// integer division by zero.
+// binary builds x op y with Faust's typing. It fails only for a division
+// or remainder by a constant zero, which the real compiler refuses too
+// (even in a branch that is cut before the output).
 func (b *builder) binary(op Op, x, y *Sig) (*Sig, error) {
 	bothInt := x.Type == Int && y.Type == Int
 	consts := isConst(x) && isConst(y)
@@ -231,10 +232,13 @@ func (b *builder) binary(op Op, x, y *Sig) (*Sig, error) {
 		// x*(1/c): reproduce it, since it changes the last bit (and with
 		// it the wrap sample of phasors).
 		x, y = b.toReal(x), b.toReal(y)
+		if isConst(y) && y.Val == 0 {
+			return nil, fmt.Errorf("division by zero in /")
+		}
 		if consts {
 			return b.constReal(x.Val / y.Val), nil
 		}
-		if isConst(y) && y.Val != 0 {
+		if isConst(y) {
 			return b.node(OpMul, Real, x, b.constReal(1/y.Val)), nil
 		}
 		return b.node(OpDiv, Real, x, y), nil
@@ -248,6 +252,9 @@ func (b *builder) binary(op Op, x, y *Sig) (*Sig, error) {
 				return nil, fmt.Errorf("division by zero in %%")
 			}
 			return b.constInt(int64(int32(a) % int32(c))), nil
+		}
+		if isConst(y) && y.Val == 0 {
+			return nil, fmt.Errorf("division by zero in %%")
 		}
 		if bothInt {
 			return b.node(OpMod, Int, x, y), nil

@@ -106,7 +106,9 @@ func compile(filename string, src []byte, sampleRate float64) (*Graph, error) {
 		return nil, ev.localize(err, filename, at)
 	}
 	g := &Graph{Outputs: out, SampleRate: sampleRate}
-	g.Controls = ev.finishControls(out)
+	if g.Controls, err = ev.finishControls(out); err != nil {
+		return nil, err
+	}
 	return g, nil
 }
 
@@ -185,7 +187,10 @@ func (ev *evaluator) library(name string) (*envir, error) {
 
 // finishControls numbers the controls reachable from the outputs in the
 // order they appear in the source (Faust's own UI sorts them by label).
-func (ev *evaluator) finishControls(out []*Sig) []Control {
+// Like the real compiler, it refuses a reachable slider whose range is
+// reversed or whose init value lies outside it; a control that does not
+// reach the output is not checked (Faust never sees it either).
+func (ev *evaluator) finishControls(out []*Sig) ([]Control, error) {
 	used := make(map[*Sig]bool)
 	seen := make(map[*Sig]bool)
 	seenRec := make(map[*Rec]bool)
@@ -223,8 +228,15 @@ func (ev *evaluator) finishControls(out []*Sig) []Control {
 	})
 	ctls := make([]Control, len(entries))
 	for i, c := range entries {
+		k := c.c
+		switch {
+		case !(k.Min <= k.Max):
+			return nil, ev.errorf(ev.files[c.file], c.at, "%s %q: min %g is greater than max %g", k.Kind, k.Label, k.Min, k.Max)
+		case !(k.Min <= k.Init && k.Init <= k.Max):
+			return nil, ev.errorf(ev.files[c.file], c.at, "%s %q: init %g is outside its range [%g, %g]", k.Kind, k.Label, k.Init, k.Min, k.Max)
+		}
 		c.sig.Param = i
 		ctls[i] = c.c
 	}
-	return ctls
+	return ctls, nil
 }

@@ -65,3 +65,16 @@ func TestNoProcess(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// TestCutControlNotChecked: the real compiler checks slider ranges only for
+// controls that reach the output, so a cut one with a bad range compiles.
+func TestCutControlNotChecked(t *testing.T) {
+	src := `process = 1 <: _, (hslider("a", 5, 0, 2, 1) * _ : !);`
+	g, err := Compile("cut.dsp", []byte(src), 44100)
+	if err != nil {
+		t.Fatalf("compile: %v", err)
+	}
+	if len(g.Controls) != 0 {
+		t.Errorf("controls %v, want none", g.Controls)
+	}
+}
