@@ -2,10 +2,10 @@ package study
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strconv"
 	"time"
 
 	"github.com/soundmatch/soundmatch/loss"
@@ -22,12 +22,21 @@ func init() {
 			Name:     name,
 			Doc:      "test stand-in",
 			Settings: []loss.Setting{{Name: "w", Default: "1", Doc: "weight"}},
+			// Built (Run checks every arm's settings before it stores
+			// anything) but never evaluated: the fake runner does the maths.
 			New: func(target []float64, s loss.Settings) (loss.Loss, error) {
-				return nil, errors.New("fake losses are not evaluated")
+				if _, err := strconv.ParseFloat(s["w"], 64); err != nil {
+					return nil, fmt.Errorf("w = %q: want a number", s["w"])
+				}
+				return unevaluated{}, nil
 			},
 		})
 	}
 }
+
+type unevaluated struct{}
+
+func (unevaluated) Eval(x, grad []float64) float64 { panic("fake losses are not evaluated") }
 
 // fakeRunner "matches" a 2-parameter quadratic: deterministic in the
 // trial's seed, loss and iteration count, like the real thing.

@@ -78,6 +78,27 @@ func (c *Config) Identity() (string, error) {
 	})
 }
 
+// CheckLosses builds every arm's loss once on a silent target of the
+// study's length, so that a setting value the loss refuses (hop = "abc", a
+// scattering T longer than the sound) stops the study before anything is
+// stored, instead of filling the database with failed trials of a config
+// that then has to be thrown away.
+func (c *Config) CheckLosses() error {
+	seen := map[string]bool{}
+	silence := make([]float64, c.Samples)
+	for _, l := range c.Losses {
+		key := l.Name + "\x00" + fmt.Sprint(l.Settings)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		if _, err := loss.New(l.Name, silence, l.Settings); err != nil {
+			return fmt.Errorf("losses %s: %v", l.Label, err)
+		}
+	}
+	return nil
+}
+
 // ErrInterrupted is returned (wrapped) by Run when its context was
 // cancelled: the trials stored so far are safe and a rerun resumes.
 var ErrInterrupted = errors.New("interrupted")
@@ -93,6 +114,9 @@ func Run(ctx context.Context, db *store.DB, cfg *Config, opt Options) (Summary, 
 	}
 	identity, err := cfg.Identity()
 	if err != nil {
+		return sum, err
+	}
+	if err := cfg.CheckLosses(); err != nil {
 		return sum, err
 	}
 	if err := db.SaveConfig(ctx, identity, Diff); err != nil {

@@ -662,3 +662,26 @@ func TestBuildsRecorded(t *testing.T) {
 		t.Errorf("ExecutableFingerprint() = %q", fp)
 	}
 }
+
+// TestBadLossSettingRefusedBeforeStoring: a setting value a loss refuses
+// must stop the study up front, not be stored as one failed trial per
+// (program, trial) under a config the user then has to throw away.
+func TestBadLossSettingRefusedBeforeStoring(t *testing.T) {
+	for _, bad := range []struct{ name, key, value string }{
+		{"fake-b", "w", "abc"},
+		{"l1-spec", "hop", "abc"},
+	} {
+		dir := t.TempDir()
+		cfg := tiny(t)
+		cfg.Losses[1].Name = bad.name
+		cfg.Losses[1].Settings = map[string]string{bad.key: bad.value}
+		db := openDB(t, dir, "s.db")
+		_, err := Run(context.Background(), db, cfg, Options{Workers: 1, Runner: &fakeRunner{cfg: cfg}})
+		if err == nil || !strings.Contains(err.Error(), bad.value) || !strings.Contains(err.Error(), cfg.Losses[1].Label) {
+			t.Errorf("%s %s=%s: err = %v, want a refusal naming the arm and the value", bad.name, bad.key, bad.value, err)
+		}
+		if st, err := ReadStatus(context.Background(), db); err == nil {
+			t.Errorf("%s %s=%s: the refused study was stored: %+v", bad.name, bad.key, bad.value, st)
+		}
+	}
+}

@@ -155,6 +155,9 @@ trials.`,
 			if err != nil {
 				return userErr(err)
 			}
+			if err := cfg.CheckLosses(); err != nil {
+				return userErr(err)
+			}
 			db, err := store.Open(dbPath)
 			if err != nil {
 				return userErr(err)

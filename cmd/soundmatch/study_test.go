@@ -148,3 +148,24 @@ func TestStudyCommands(t *testing.T) {
 		t.Errorf("study config:\n%s", out)
 	}
 }
+
+// TestStudyRunBadLossSetting: a loss setting value the loss refuses is a
+// user mistake found before the database is created, not a failed trial
+// per (program, trial index).
+func TestStudyRunBadLossSetting(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "bad.toml")
+	src := strings.Replace(studyTestConfig, "name = \"simse-spec\"\n", "name = \"simse-spec\"\nsettings = { hop = \"abc\" }\n", 1)
+	if err := os.WriteFile(cfg, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "bad.db")
+	out, err := runStudy(t, "run", cfg, "--db", db)
+	var ue usageError
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), `hop="abc"`) || !strings.Contains(err.Error(), "simse-spec") {
+		t.Errorf("err = %v, want a user error naming simse-spec and hop=\"abc\"\n%s", err, out)
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Errorf("a refused study left %s behind", db)
+	}
+}
