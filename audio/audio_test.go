@@ -176,3 +176,16 @@ func TestReadTrailingJunk(t *testing.T) {
 		t.Fatalf("%d samples, %v; want %d", len(x), err, len(want))
 	}
 }
+
+// TestWriteFileNamesPath: a file that cannot be created is reported under
+// the name the caller gave, not the temporary file written beside it.
+func TestWriteFileNamesPath(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "missing-dir", "out.wav")
+	err := WriteFile(path, []float64{0, 1}, 44100)
+	if err == nil {
+		t.Fatal("writing into a missing directory succeeded")
+	}
+	if !strings.HasPrefix(err.Error(), path+": ") || strings.Contains(err.Error(), ".tmp") {
+		t.Errorf("err = %q, want it to start with %q and not name the temporary file", err, path+": ")
+	}
+}
