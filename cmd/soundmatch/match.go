@@ -366,9 +366,14 @@ func matchSummary(w io.Writer, params []synth.Param, res *match.Result, dir stri
 		}
 		fmt.Fprintf(w, "  %-12s %12s %12.6g %12.6g\n", p.Name, t, res.Start[k], res.Final[k])
 	}
-	if len(res.Trajectory) > 0 {
+	switch {
+	case len(res.Trajectory) > 0 && slices.Equal(res.Trajectory[0].Values, res.Start):
 		fmt.Fprintf(w, "  loss %.6g → %.6g", res.Trajectory[0].Loss, res.LossFinal)
-	} else {
+	case len(res.Trajectory) > 0:
+		// A search (CMA-ES, GA, random) probes around the start without
+		// evaluating it: its first loss is not the start's.
+		fmt.Fprintf(w, "  loss %.6g (first probe) → %.6g", res.Trajectory[0].Loss, res.LossFinal)
+	default:
 		fmt.Fprintf(w, "  loss %.6g", res.LossFinal)
 	}
 	if !math.IsNaN(res.PLoss) {

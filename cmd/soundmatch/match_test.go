@@ -230,3 +230,22 @@ func TestBenchJSON(t *testing.T) {
 		t.Errorf("ms_per_iter = %v", rows[0]["ms_per_iter"])
 	}
 }
+
+// TestMatchSummaryStartLoss: "loss A → B" promises A is the start's loss;
+// a search that never evaluates the start must not print its first probe
+// as if it were.
+func TestMatchSummaryStartLoss(t *testing.T) {
+	for _, c := range []struct{ opt, want, wantNot string }{
+		{"rmsprop", "  loss ", "(first probe)"},
+		{"cmaes", "(first probe) → ", ""},
+	} {
+		out, _, err := matchRunCommand(t, context.Background(), "match", "add-sinesaw", "--loss", "l1-spec", "--seed", "3",
+			"--duration", "0.1", "--iters", "6", "--optimizer", c.opt)
+		if err != nil {
+			t.Fatalf("%s: %v", c.opt, err)
+		}
+		if !strings.Contains(out, c.want) || (c.wantNot != "" && strings.Contains(out, c.wantNot)) {
+			t.Errorf("%s: summary\n%s\nwant %q and not %q", c.opt, out, c.want, c.wantNot)
+		}
+	}
+}
