@@ -41,4 +41,13 @@ func TestFlagErrorNamesCommand(t *testing.T) {
 	if err == nil || !errors.As(err, &ue) || !strings.Contains(err.Error(), "see 'soundmatch stats kruskal --help'") {
 		t.Errorf("stats kruskal --no-such-flag: %v, want a user error pointing to 'soundmatch stats kruskal --help'", err)
 	}
+	// main prints "soundmatch: " before the message: it must not name the
+	// root twice.
+	if err != nil && strings.HasPrefix(err.Error(), "soundmatch ") {
+		t.Errorf("flag error %q starts with the root command's name", err)
+	}
+	rootCmd.SetArgs([]string{"--no-such-flag"})
+	if err := rootCmd.Execute(); err == nil || strings.HasPrefix(err.Error(), "soundmatch") {
+		t.Errorf("root --no-such-flag: %v", err)
+	}
 }

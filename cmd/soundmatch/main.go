@@ -55,7 +55,12 @@ func userErrf(format string, args ...any) error {
 func init() {
 	// Subcommands inherit the root's flag error function.
 	rootCmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return userErrf("%s: %v (see '%s --help')", c.CommandPath(), err, c.CommandPath())
+		// main prefixes "soundmatch: ", so name the subcommand without the root.
+		if c == rootCmd {
+			return userErrf("%v (see 'soundmatch --help')", err)
+		}
+		name := strings.TrimPrefix(c.CommandPath(), rootCmd.Name()+" ")
+		return userErrf("%s: %v (see '%s --help')", name, err, c.CommandPath())
 	})
 }
 
