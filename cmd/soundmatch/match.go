@@ -188,6 +188,18 @@ func runMatch(cmd *cobra.Command, program string, f matchFlags) error {
 	if !slices.Contains(match.OptimizerNames(), f.optimizer) {
 		return userErrf("--optimizer: unknown optimizer %q (accepted: %s)", f.optimizer, strings.Join(match.OptimizerNames(), ", "))
 	}
+	if slices.Contains(optim.SearcherNames, f.optimizer) {
+		// A pure search has no gradient step and stays inside the box:
+		// these flags would be silently meaningless.
+		for _, name := range []string{"lr", "project"} {
+			if cmd.Flags().Changed(name) {
+				return userErrf("--%s has no effect with --optimizer %s, a gradient-free search (it applies to rmsprop, adam, sgd and the gradient phase of hybrids such as cmaes+rmsprop)", name, f.optimizer)
+			}
+		}
+	}
+	if cmd.Flags().Changed("hybrid-split") && !strings.Contains(f.optimizer, "+") {
+		return userErrf("--hybrid-split applies to hybrid optimizers such as cmaes+rmsprop, not --optimizer %s", f.optimizer)
+	}
 	if _, err := optim.New("rmsprop", 1, f.lr); err != nil {
 		return userErr(fmt.Errorf("--lr %g: %v", f.lr, err))
 	}
