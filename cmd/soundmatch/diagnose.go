@@ -48,6 +48,9 @@ on the same points. The cosine distributions are drawn to -o.`,
   soundmatch diagnose bp-noise --loss l1-spec --points 200 -o bp-noise-diag.svg`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkOutputPath("-o", out); err != nil {
+				return err
+			}
 			prog, err := synth.Load(args[0], rate)
 			if err != nil {
 				return userErr(err)

@@ -74,6 +74,9 @@ The CSV (--csv) has one row per grid point: each parameter's value, then
 			if out != "" && !strings.HasSuffix(out, ".png") && !strings.HasSuffix(out, ".svg") {
 				return userErrf("-o %s: want a .png or .svg file", out)
 			}
+			if err := checkOutputPaths("-o", out, "--csv", csvOut); err != nil {
+				return err
+			}
 			var paths []figure.Path
 			for _, tr := range trajs {
 				p, err := readTrajectory(tr, params, xi, yi)

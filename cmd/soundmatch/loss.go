@@ -77,6 +77,9 @@ func runLoss(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return userErrf("loss: %v", err)
 	}
+	if err := checkOutputPath("--grad-out", lossGradOut); err != nil {
+		return err
+	}
 	xPath, tPath := args[0], args[1]
 	x, xRate, err := readLossSound(xPath)
 	if err != nil {

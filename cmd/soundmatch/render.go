@@ -49,6 +49,9 @@ little-endian float64 samples, no header). The program's sample rate
 			if ext != ".wav" && ext != ".f64" {
 				return userErrf("render: output %q: want a file ending in .wav or .f64", out)
 			}
+			if err := checkOutputPath("-o", out); err != nil {
+				return err
+			}
 			if rate < 1 || rate > 1000000 {
 				return userErrf("render: --rate %d: want 1 to 1000000 Hz", rate)
 			}
