@@ -23,7 +23,7 @@ type Sample struct {
 func SaveCosines(title string, samples []Sample, path string) error {
 	p := plot.New()
 	p.Title.Text = title
-	p.X.Label.Text = "cos(−∇L, target − u)   (right = descent heads for the target)"
+	p.X.Label.Text = "cos(−grad L, target − u)   (right = descent heads for the target)"
 	p.Y.Label.Text = "fraction of points"
 	p.X.Min, p.X.Max = -1, 1
 	const bins = 20
