@@ -363,7 +363,7 @@ func (ev *evaluator) eval(x Expr, env *envir) (v value, err error) {
 func describeValue(v value) string {
 	switch v := v.(type) {
 	case *box:
-		return fmt.Sprintf("a block diagram with %d inputs and %d outputs", v.ins, v.outs)
+		return fmt.Sprintf("a block diagram with %d %s and %d %s", v.ins, plural(v.ins, "input"), v.outs, plural(v.outs, "output"))
 	case *closure:
 		return fmt.Sprintf("function %s", v.name)
 	case *envir:
