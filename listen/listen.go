@@ -176,6 +176,17 @@ func (s *Server) position(w http.ResponseWriter, r *http.Request, order []store.
 	return k, true
 }
 
+// raterOrder resolves the request's token to its rater and that rater's
+// order of items, answering the request itself when either fails.
+func (s *Server) raterOrder(w http.ResponseWriter, r *http.Request) (store.ListenRater, []store.ListenPosition, bool) {
+	rater, ok := s.rater(w, r)
+	if !ok {
+		return rater, nil, false
+	}
+	order, ok := s.order(w, r, rater)
+	return rater, order, ok
+}
+
 func (s *Server) order(w http.ResponseWriter, r *http.Request, rater store.ListenRater) ([]store.ListenPosition, bool) {
 	order, err := s.db.ListenOrder(r.Context(), rater.ID)
 	if err != nil {
@@ -217,11 +228,7 @@ func rated(order []store.ListenPosition) int {
 // resume sends the rater to where they left off: their first unrated item,
 // or the thank-you page.
 func (s *Server) resume(w http.ResponseWriter, r *http.Request) {
-	rater, ok := s.rater(w, r)
-	if !ok {
-		return
-	}
-	order, ok := s.order(w, r, rater)
+	rater, order, ok := s.raterOrder(w, r)
 	if !ok {
 		return
 	}
@@ -258,11 +265,7 @@ func (s *Server) itemPage(rater store.ListenRater, order []store.ListenPosition,
 }
 
 func (s *Server) item(w http.ResponseWriter, r *http.Request) {
-	rater, ok := s.rater(w, r)
-	if !ok {
-		return
-	}
-	order, ok := s.order(w, r, rater)
+	rater, order, ok := s.raterOrder(w, r)
 	if !ok {
 		return
 	}
@@ -277,11 +280,7 @@ func (s *Server) item(w http.ResponseWriter, r *http.Request) {
 // next unrated item. Anything but a known item of this rater and one integer
 // 1..5 is a 400 with a message; nothing is stored then.
 func (s *Server) rate(w http.ResponseWriter, r *http.Request) {
-	rater, ok := s.rater(w, r)
-	if !ok {
-		return
-	}
-	order, ok := s.order(w, r, rater)
+	rater, order, ok := s.raterOrder(w, r)
 	if !ok {
 		return
 	}
@@ -328,11 +327,7 @@ type donePage struct {
 }
 
 func (s *Server) done(w http.ResponseWriter, r *http.Request) {
-	rater, ok := s.rater(w, r)
-	if !ok {
-		return
-	}
-	order, ok := s.order(w, r, rater)
+	rater, order, ok := s.raterOrder(w, r)
 	if !ok {
 		return
 	}
@@ -342,11 +337,7 @@ func (s *Server) done(w http.ResponseWriter, r *http.Request) {
 // audio serves a.wav (the target) or b.wav (the output) of item k. The
 // bytes carry no name, no ETag and no modification time.
 func (s *Server) audio(w http.ResponseWriter, r *http.Request) {
-	rater, ok := s.rater(w, r)
-	if !ok {
-		return
-	}
-	order, ok := s.order(w, r, rater)
+	rater, order, ok := s.raterOrder(w, r)
 	if !ok {
 		return
 	}
