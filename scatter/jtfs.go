@@ -309,18 +309,7 @@ func (t *JTFS) FreqLen() int { return t.nfr }
 // Forward writes all rows (len(Paths()) × Frames(), path-major) into dst
 // and returns it; a nil dst is allocated. It panics on length mismatches.
 func (t *JTFS) Forward(dst, x []float64) []float64 {
-	m := len(t.paths) * t.frames
-	if dst == nil {
-		dst = make([]float64, m)
-	}
-	if len(dst) != m {
-		panic("scatter: destination length mismatch")
-	}
-	t.Eval(x, nil, func(p int, s, _ []float64) float64 {
-		copy(dst[p*t.frames:], s)
-		return 0
-	})
-	return dst
+	return collectRows(dst, x, len(t.paths), t.frames, t.Eval)
 }
 
 // Eval runs JTFS on x, hands every row to f (in Paths order) and returns

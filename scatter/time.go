@@ -192,18 +192,7 @@ func (t *Time) PaddedLen() int { return t.npad }
 // rows of Frames() values), and returns dst; a nil dst is allocated.
 // It panics if len(x) is not the plan's length or dst has a wrong length.
 func (t *Time) Forward(dst, x []float64) []float64 {
-	m := len(t.paths) * t.frames
-	if dst == nil {
-		dst = make([]float64, m)
-	}
-	if len(dst) != m {
-		panic("scatter: destination length mismatch")
-	}
-	t.Eval(x, nil, func(p int, s, _ []float64) float64 {
-		copy(dst[p*t.frames:], s)
-		return 0
-	})
-	return dst
+	return collectRows(dst, x, len(t.paths), t.frames, t.Eval)
 }
 
 // Eval runs the transform on x, hands each path to f, and returns the sum
@@ -411,4 +400,22 @@ func reflectPadAdjoint(g, gpad []float64, padL int) {
 	for d := 1; padL+n-1+d < len(gpad); d++ {
 		g[n-1-d] += gpad[padL+n-1+d]
 	}
+}
+
+// collectRows runs eval on x without a gradient and copies its rows (each
+// of frames values) into dst (allocated when nil): the Forward of both
+// transforms.
+func collectRows(dst, x []float64, rows, frames int, eval func(x, grad []float64, f Reducer) float64) []float64 {
+	m := rows * frames
+	if dst == nil {
+		dst = make([]float64, m)
+	}
+	if len(dst) != m {
+		panic("scatter: destination length mismatch")
+	}
+	eval(x, nil, func(p int, s, _ []float64) float64 {
+		copy(dst[p*frames:], s)
+		return 0
+	})
+	return dst
 }
