@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 
 	"github.com/soundmatch/soundmatch/dsp"
 )
@@ -22,11 +23,12 @@ type MSSLoss struct {
 	peak   bool
 	st     []*dsp.STFT
 	target [][]float64 // S(t̂) per scale
+	tlog   [][]float64 // log(S(t̂) + ε) per scale
 	spec   [][]float64 // S(x̂) per scale, then ∂L/∂S
 	xn     []float64   // x̂
 	gx     []float64   // ∂L/∂x̂
 	tmp    []float64
-	ratio  []float64 // (S_x + ε)/(S_t + ε), then its logarithm
+	logx   []float64 // log(S_x + ε)
 }
 
 func mssSettings() []Setting {
@@ -80,13 +82,19 @@ func newMSS(target []float64, s Settings, grad bool) (*MSSLoss, error) {
 		l.st = append(l.st, st)
 		l.target = append(l.target, make([]float64, st.Frames()*st.Bins()))
 		l.spec = append(l.spec, make([]float64, st.Frames()*st.Bins()))
-		if m := st.Frames() * st.Bins(); m > len(l.ratio) {
-			l.ratio = make([]float64, m)
+		if m := st.Frames() * st.Bins(); m > len(l.logx) {
+			l.logx = make([]float64, m)
 		}
 	}
 	l.normalize(l.xn, target)
 	for i, st := range l.st {
 		st.Magnitude(l.target[i], l.xn)
+		tl := make([]float64, len(l.target[i]))
+		for k, v := range l.target[i] {
+			tl[k] = v + eps
+		}
+		logs(tl, tl)
+		l.tlog = append(l.tlog, tl)
 	}
 	return l, nil
 }
@@ -122,23 +130,23 @@ func (l *MSSLoss) Eval(x, grad []float64) float64 {
 		clear(l.gx)
 	}
 	for i, st := range l.st {
-		sx, sxt := l.spec[i], l.target[i]
+		sx, sxt, tl := l.spec[i], l.target[i], l.tlog[i]
 		forward(st, sx, l.xn, grad)
 		inv := 1 / float64(len(sx))
 		lin, lg := 0.0, 0.0
-		ratio := l.ratio[:len(sx)]
+		lx := l.logx[:len(sx)]
 		for k, a := range sx {
 			b := sxt[k]
 			lin += math.Abs(a - b)
-			ratio[k] = (a + eps) / (b + eps)
+			lx[k] = a + eps
 			if grad != nil {
 				// |log(a+ε) − log(b+ε)| has the sign of a − b.
 				sx[k] = signTimes(a-b, (1+1/(a+eps))*inv)
 			}
 		}
-		logs(ratio, ratio)
-		for _, v := range ratio {
-			lg += math.Abs(v)
+		logs(lx, lx)
+		for k, v := range lx {
+			lg += math.Abs(v - tl[k])
 		}
 		total += (lin + lg) * inv
 		if grad != nil {
@@ -176,67 +184,185 @@ const (
 // MSS returns the multi-scale spectral distance of METHOD §6 between x and
 // target t (lower is better). It returns NaN if the sounds are shorter than
 // the largest scale (4096 samples); it panics if their lengths differ.
-// It equals NewMSS(t).Eval(x, nil) but streams frame by frame, keeping no
-// spectrogram in memory; use NewMSS to score many sounds against one target.
+// It streams frame by frame, keeping no spectrogram in memory. To score
+// several sounds against one target, NewMSSReference computes the
+// target's half once; both give the same bits.
 func MSS(x, t []float64) float64 {
 	if len(x) != len(t) {
 		panic(fmt.Sprintf("loss: MSS of sounds of %d and %d samples", len(x), len(t)))
 	}
-	n := len(x)
-	if n < slices.Max(mssScales) {
+	if len(x) < slices.Max(mssScales) {
 		return math.NaN()
-	}
-	peakNormalized := func(x []float64) []float64 {
-		p := 0.0
-		for _, v := range x {
-			p = math.Max(p, math.Abs(v))
-		}
-		y := slices.Clone(x)
-		if p > 0 {
-			inv := 1 / p
-			for i := range y {
-				y[i] *= inv
-			}
-		}
-		return y
 	}
 	xn, tn := peakNormalized(x), peakNormalized(t)
 	total := 0.0
 	for _, sz := range mssScales {
-		fft := dsp.NewFFT(sz)
-		w := dsp.Hann(sz)
-		bx, bt := make([]float64, sz), make([]float64, sz)
-		cx, ct := make([]complex128, sz/2+1), make([]complex128, sz/2+1)
-		mx, mt := make([]float64, sz/2+1), make([]float64, sz/2+1)
+		f := newMSSFrame(sz)
+		bins := sz/2 + 1
+		b, lb := make([]float64, bins), make([]float64, bins)
 		lin, lg, cnt := 0.0, 0.0, 0
-		for start := 0; start+sz <= n; start += mssHop {
-			for i, wi := range w {
-				bx[i] = xn[start+i] * wi
-				bt[i] = tn[start+i] * wi
-			}
-			fft.Forward(cx, bx)
-			fft.Forward(ct, bt)
-			// Magnitudes first, then the distances: separate loops keep the
-			// dependency chains short (one loop measured 1.6× slower).
-			for k, u := range cx {
-				v := ct[k]
-				mx[k] = math.Sqrt(real(u)*real(u) + imag(u)*imag(u))
-				mt[k] = math.Sqrt(real(v)*real(v) + imag(v)*imag(v))
-			}
-			for k, a := range mx {
-				b := mt[k]
-				lin += math.Abs(a - b)
-				mx[k] = (a + mssEps) / (b + mssEps)
-			}
-			logs(mx, mx)
-			for _, v := range mx {
-				lg += math.Abs(v)
-			}
-			cnt += len(cx)
+		for start := 0; start+sz <= len(x); start += mssHop {
+			f.magnitude(b, tn[start:start+sz])
+			copy(lb, b)
+			logEps(lb)
+			f.magnitude(f.mag, xn[start:start+sz])
+			l, g := mssFrameTerms(f.mag, b, lb)
+			lin += l
+			lg += g
+			cnt += bins
 		}
 		total += (lin + lg) / float64(cnt)
 	}
 	return total
+}
+
+// MSSReference is a target's half of the MSS score: its peak-normalized
+// magnitude spectrograms and their logarithms at every scale of METHOD §6.
+// Computing them is half the cost of MSS; a study whose arms share a
+// target (the paired design) computes them once for all its losses.
+// A reference is immutable and safe for concurrent use.
+type MSSReference struct {
+	n      int
+	scales []mssScale
+	pool   sync.Pool // *mssScratch
+}
+
+type mssScale struct {
+	size, frames, bins int
+	mag, logMag        []float64 // frames × bins: S(t̂) and log(S(t̂) + ε)
+}
+
+type mssScratch struct {
+	frames []*mssFrame // one per scale
+}
+
+// NewMSSReference computes target's spectra for Score. It fails if target
+// is shorter than the largest scale (4096 samples).
+func NewMSSReference(target []float64) (*MSSReference, error) {
+	n := len(target)
+	if big := slices.Max(mssScales); n < big {
+		return nil, fmt.Errorf("sounds of %d samples are shorter than the largest MSS scale (want at least %d samples)", n, big)
+	}
+	tn := peakNormalized(target)
+	r := &MSSReference{n: n}
+	for _, sz := range mssScales {
+		f := newMSSFrame(sz)
+		sc := mssScale{size: sz, frames: (n-sz)/mssHop + 1, bins: sz/2 + 1}
+		sc.mag = make([]float64, sc.frames*sc.bins)
+		sc.logMag = make([]float64, len(sc.mag))
+		for fr := range sc.frames {
+			row := sc.mag[fr*sc.bins : (fr+1)*sc.bins]
+			f.magnitude(row, tn[fr*mssHop:fr*mssHop+sz])
+		}
+		copy(sc.logMag, sc.mag)
+		logEps(sc.logMag)
+		r.scales = append(r.scales, sc)
+	}
+	return r, nil
+}
+
+// Len is the length of the target, which Score requires of x.
+func (r *MSSReference) Len() int { return r.n }
+
+// Score returns MSS(x, target) (METHOD §6). It panics if len(x) != Len().
+func (r *MSSReference) Score(x []float64) float64 {
+	if len(x) != r.n {
+		panic(fmt.Sprintf("loss: MSS of a sound of %d samples against a target of %d", len(x), r.n))
+	}
+	s, _ := r.pool.Get().(*mssScratch)
+	if s == nil {
+		s = &mssScratch{}
+		for _, sc := range r.scales {
+			s.frames = append(s.frames, newMSSFrame(sc.size))
+		}
+	}
+	defer r.pool.Put(s)
+	xn := peakNormalized(x)
+	total := 0.0
+	for i, sc := range r.scales {
+		f := s.frames[i]
+		lin, lg := 0.0, 0.0
+		for fr := range sc.frames {
+			f.magnitude(f.mag, xn[fr*mssHop:fr*mssHop+sc.size])
+			row := sc.mag[fr*sc.bins : (fr+1)*sc.bins]
+			lrow := sc.logMag[fr*sc.bins : (fr+1)*sc.bins]
+			l, g := mssFrameTerms(f.mag, row, lrow)
+			lin += l
+			lg += g
+		}
+		total += (lin + lg) / float64(sc.frames*sc.bins)
+	}
+	return total
+}
+
+// mssFrame computes one frame's magnitude spectrum at one scale.
+type mssFrame struct {
+	fft *dsp.FFT
+	w   []float64 // symmetric Hann
+	buf []float64
+	c   []complex128
+	mag []float64
+}
+
+func newMSSFrame(sz int) *mssFrame {
+	return &mssFrame{fft: dsp.NewFFT(sz), w: dsp.Hann(sz), buf: make([]float64, sz),
+		c: make([]complex128, sz/2+1), mag: make([]float64, sz/2+1)}
+}
+
+// magnitude writes |FFT(x·w)| into dst.
+func (f *mssFrame) magnitude(dst, x []float64) {
+	x = x[:len(f.w)]
+	for i, wi := range f.w {
+		f.buf[i] = x[i] * wi
+	}
+	f.fft.Forward(f.c, f.buf)
+	dst = dst[:len(f.c)]
+	for k, u := range f.c {
+		// Rounded products: a fused multiply-add would change the last bit
+		// on some machines (studies promise the same bits everywhere).
+		dst[k] = math.Sqrt(float64(real(u)*real(u)) + float64(imag(u)*imag(u)))
+	}
+}
+
+// mssFrameTerms returns Σ|a − b| and Σ|log(a + ε) − lb| over one frame,
+// with lb = log(b + ε); it overwrites a. Subtracting logarithms rather
+// than taking the logarithm of a ratio lets a reference keep the target's
+// half, and saves a division per bin.
+func mssFrameTerms(a, b, lb []float64) (lin, lg float64) {
+	b, lb = b[:len(a)], lb[:len(a)]
+	for k, v := range a {
+		lin += math.Abs(v - b[k])
+		a[k] = v + mssEps
+	}
+	logs(a, a)
+	for k, v := range a {
+		lg += math.Abs(v - lb[k])
+	}
+	return lin, lg
+}
+
+// logEps replaces every v of s by log(v + ε).
+func logEps(s []float64) {
+	for k, v := range s {
+		s[k] = v + mssEps
+	}
+	logs(s, s)
+}
+
+// peakNormalized returns x/max|x| (x itself, copied, if it is all zero).
+func peakNormalized(x []float64) []float64 {
+	p := 0.0
+	for _, v := range x {
+		p = math.Max(p, math.Abs(v))
+	}
+	y := slices.Clone(x)
+	if p > 0 {
+		inv := 1 / p
+		for i := range y {
+			y[i] *= inv
+		}
+	}
+	return y
 }
 
 func init() {

@@ -47,6 +47,11 @@ type Config struct {
 	// HybridSplit is the fraction of a hybrid's budget given to the global
 	// search; 0 means 0.5.
 	HybridSplit float64
+	// Score, when non-nil, computes the MSS of the final sound in place of
+	// loss.MSS(output, target): a study passes a loss.MSSReference's
+	// Score shared by every arm of a paired trial, so the target's half of
+	// the score is computed once.
+	Score func(output []float64) float64
 }
 
 // DefaultConfig returns the method's defaults: RMSProp at 0.045 for 200
@@ -395,7 +400,11 @@ func (r *runner) finish(res *Result) {
 		res.PLoss = loss.PLoss(mins, maxs, res.Final, res.Target)
 		res.PLossU = loss.PLossU(res.FinalU, tu)
 	}
-	res.MSS = loss.MSS(res.Output, r.target)
+	if r.cfg.Score != nil {
+		res.MSS = r.cfg.Score(res.Output)
+	} else {
+		res.MSS = loss.MSS(res.Output, r.target)
+	}
 }
 
 // IterationTimes runs warmup + n iterations of a trial (as Run would,
