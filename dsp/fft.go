@@ -149,7 +149,7 @@ func (p *FFT) forward(dst []complex128, x, w []float64) {
 		er, ei := 0.5*(real(a)+real(b)), 0.5*(imag(a)-imag(b))
 		or, oi := 0.5*(imag(a)+imag(b)), -0.5*(real(a)-real(b))
 		wr, wi := real(post[k]), imag(post[k])
-		tr, ti := wr*or-wi*oi, wr*oi+wi*or
+		tr, ti := float64(wr*or)-float64(wi*oi), float64(wr*oi)+float64(wi*or)
 		dst[k] = complex(er+tr, ei+ti)
 		dst[m-k] = complex(er-tr, -(ei - ti))
 	}
@@ -174,7 +174,7 @@ func (p *FFT) adjointAdd(dst []float64, g []complex128, w []float64) {
 			}
 		} else {
 			for i, v := range p.gbuf {
-				dst[i] += v * w[i]
+				dst[i] += float64(v * w[i])
 			}
 		}
 		return
@@ -198,7 +198,7 @@ func (p *FFT) adjointAdd(dst []float64, g []complex128, w []float64) {
 		er, ei := real(a)+real(b), imag(a)-imag(b)
 		dr, di := real(a)-real(b), imag(a)+imag(b) // G[k] − conj G[m−k]
 		wr, wi := real(post[k]), -imag(post[k])    // conj(W^k)
-		or, oi := wr*dr-wi*di, wr*di+wi*dr
+		or, oi := float64(wr*dr)-float64(wi*di), float64(wr*di)+float64(wi*dr)
 		// Ē + iŌ = (er − oi) + i(ei + or); Ē − iŌ = (er + oi) + i(ei − or).
 		z[rev[k]] = complex(0.5*(er-oi), -0.5*(ei+or))
 		z[rev[m-k]] = complex(0.5*(er+oi), 0.5*(ei-or))
@@ -213,8 +213,8 @@ func (p *FFT) adjointAdd(dst []float64, g []complex128, w []float64) {
 	} else {
 		w = w[:2*m]
 		for j, v := range z {
-			dst[2*j] += real(v) * w[2*j]
-			dst[2*j+1] -= imag(v) * w[2*j+1]
+			dst[2*j] += float64(real(v) * w[2*j])
+			dst[2*j+1] -= float64(imag(v) * w[2*j+1])
 		}
 	}
 }
@@ -303,9 +303,9 @@ func (p *FFT) stage(h int, t []twiddle3) {
 		for j, tw := range t {
 			w1, w2, w3 := tw.w1, tw.w2, tw.w3
 			a := s0[j]
-			bb := w2 * s1[j]
-			c := w1 * s2[j]
-			d := w3 * s3[j]
+			bb := cmul(w2, s1[j])
+			c := cmul(w1, s2[j])
+			d := cmul(w3, s3[j])
 			apb, amb := a+bb, a-bb
 			cpd, cmd := c+d, c-d
 			mi := complex(imag(cmd), -real(cmd)) // −i(c−d)
@@ -315,4 +315,14 @@ func (p *FFT) stage(h int, t []twiddle3) {
 			s3[j] = amb - mi
 		}
 	}
+}
+
+// cmul is a·b computed as Go computes complex128 products, with each real
+// product rounded on its own: the compiler may otherwise fuse a product
+// and a sum into one multiply-add (arm64, amd64 with GOAMD64=v3), which
+// rounds once and changes the last bits; results must not depend on the
+// machine.
+func cmul(a, b complex128) complex128 {
+	ar, ai, br, bi := real(a), imag(a), real(b), imag(b)
+	return complex(float64(ar*br)-float64(ai*bi), float64(ar*bi)+float64(ai*br))
 }

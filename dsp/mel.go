@@ -129,7 +129,7 @@ func (b *MelBank) Forward(dst, spec []float64) {
 			seg := row[b.lo[i] : b.lo[i]+len(w)]
 			acc := 0.0
 			for k, v := range w {
-				acc += v * seg[k]
+				acc += float64(v * seg[k])
 			}
 			out[i] = acc
 		}
@@ -152,7 +152,7 @@ func (b *MelBank) Adjoint(dst, g []float64) {
 			seg := row[b.lo[i] : b.lo[i]+len(w)]
 			gi := gr[i]
 			for k, v := range w {
-				seg[k] += v * gi
+				seg[k] += float64(v * gi)
 			}
 		}
 	}

@@ -36,7 +36,7 @@ func GaussianKernel(taps int, sigma float64) ([]float64, error) {
 	c := float64(taps-1) / 2
 	sum := 0.0
 	for i := range h {
-		d := float64(i) - c
+		d := float64(i) - float64(c) // c is a halved product: keep it rounded
 		h[i] = math.Exp(-d * d / (2 * sigma * sigma))
 		sum += h[i]
 	}
@@ -64,7 +64,7 @@ func (s *Smoother) Forward(dst, x []float64) {
 		k1 := min(len(h), i+c+1)
 		acc := 0.0
 		for k := k0; k < k1; k++ {
-			acc += h[k] * x[i+c-k]
+			acc += float64(h[k] * x[i+c-k])
 		}
 		dst[i] = acc
 	}
@@ -85,7 +85,7 @@ func (s *Smoother) Adjoint(dst, g []float64) {
 		k1 := min(len(h), n-j+c)
 		acc := 0.0
 		for k := k0; k < k1; k++ {
-			acc += h[k] * g[j-c+k]
+			acc += float64(h[k] * g[j-c+k])
 		}
 		dst[j] = acc
 	}

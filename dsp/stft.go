@@ -88,7 +88,7 @@ func NewSTFT(cfg STFTConfig, n int) (*STFT, error) {
 	if cfg.Normalize {
 		e := 0.0
 		for _, v := range cfg.Window {
-			e += v * v
+			e += float64(v * v)
 		}
 		if e == 0 {
 			return nil, fmt.Errorf("stft: cannot normalize by an all-zero window")
@@ -170,7 +170,7 @@ func (s *STFT) run(dst, x []float64, spec []complex128, stride int) {
 		if stride == 0 {
 			for k, v := range sp {
 				re, im := real(v), imag(v)
-				p := re*re + im*im
+				p := float64(re*re) + float64(im*im)
 				if p > floor {
 					row[k] = math.Sqrt(p)
 				} else {
@@ -183,7 +183,7 @@ func (s *STFT) run(dst, x []float64, spec []complex128, stride int) {
 		// for Adjoint in place of X.
 		for k, v := range sp {
 			re, im := real(v), imag(v)
-			p := re*re + im*im
+			p := float64(re*re) + float64(im*im)
 			if p > floor {
 				m := math.Sqrt(p)
 				row[k] = m

@@ -15,7 +15,7 @@ func Hann(n int) []float64 {
 		return w
 	}
 	for k := range w {
-		w[k] = 0.5 - 0.5*math.Cos(2*math.Pi*float64(k)/float64(n-1))
+		w[k] = 0.5 - float64(0.5*math.Cos(2*math.Pi*float64(k)/float64(n-1)))
 	}
 	return w
 }
@@ -26,7 +26,7 @@ func Hann(n int) []float64 {
 func HannPeriodic(n int) []float64 {
 	w := make([]float64, n)
 	for k := range w {
-		w[k] = 0.5 - 0.5*math.Cos(2*math.Pi*float64(k)/float64(n))
+		w[k] = 0.5 - float64(0.5*math.Cos(2*math.Pi*float64(k)/float64(n)))
 	}
 	return w
 }

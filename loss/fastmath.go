@@ -11,7 +11,9 @@ import "math"
 // produce, accurate to a few units in the last place (tested against the
 // math package). They work on slices: a call per value would spill every
 // live register around it, and a loop of independent evaluations lets the
-// processor overlap them.
+// processor overlap them. Every product that feeds a sum is rounded on its
+// own (float64(a*b)) so that no build fuses it into a multiply-add: the
+// results are the same bits on every machine.
 
 const (
 	expTableBits = 8
@@ -60,10 +62,10 @@ func expNegs(dst, x []float64) {
 	const c = expTableSize / math.Ln2
 	dst = dst[:len(x)]
 	for i, v := range x {
-		kf := (v*c + shifter) - shifter
-		r := (v - kf*ln2Hi) - kf*ln2Lo
+		kf := (float64(v*c) + shifter) - shifter
+		r := (v - float64(kf*ln2Hi)) - float64(kf*ln2Lo)
 		r2 := r * r
-		p := (1 + r) + r2*((0.5+r*(1.0/6))+r2*(1.0/24))
+		p := (1 + r) + float64(r2*((0.5+float64(r*(1.0/6)))+float64(r2*(1.0/24))))
 		y := 0.0
 		if v > -700 {
 			k := int64(kf)
@@ -92,7 +94,7 @@ func logs(dst, x []float64) {
 		t := &logTable[(b>>(52-logTableBits))&(logTableSize-1)]
 		r := (m - t.c) * t.inv
 		r2 := r * r
-		p := r + r2*((-0.5+r*(1.0/3))+r2*((-0.25+r*(1.0/5))-r2*(1.0/6)))
-		dst[i] = float64(ex)*math.Ln2 + t.log + p
+		p := r + float64(r2*((-0.5+float64(r*(1.0/3)))+float64(r2*((-0.25+float64(r*(1.0/5)))-float64(r2*(1.0/6))))))
+		dst[i] = float64(float64(ex)*math.Ln2) + t.log + p
 	}
 }

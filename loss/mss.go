@@ -148,7 +148,7 @@ func (l *MSSLoss) Eval(x, grad []float64) float64 {
 		for k, v := range lx {
 			lg += math.Abs(v - tl[k])
 		}
-		total += (lin + lg) * inv
+		total += float64((lin + lg) * inv)
 		if grad != nil {
 			st.Adjoint(l.tmp, sx)
 			for k, v := range l.tmp {
@@ -162,10 +162,10 @@ func (l *MSSLoss) Eval(x, grad []float64) float64 {
 		dot := 0.0
 		for k, g := range l.gx {
 			grad[k] = g * inv
-			dot += g * l.xn[k]
+			dot += float64(g * l.xn[k])
 		}
 		if at >= 0 {
-			grad[at] -= dot * inv * math.Copysign(1, x[at])
+			grad[at] -= float64(dot * inv * math.Copysign(1, x[at]))
 		}
 	}
 	return total

@@ -33,7 +33,7 @@ func PLossU(finalU, targetU []float64) float64 {
 	sum := 0.0
 	for i, f := range finalU {
 		d := f - targetU[i]
-		sum += d * d
+		sum += float64(d * d) // rounded: a fused multiply-add would differ by machine
 	}
 	return math.Sqrt(sum)
 }

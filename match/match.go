@@ -20,8 +20,6 @@ import (
 	"strconv"
 	"time"
 
-	"gonum.org/v1/gonum/floats"
-
 	"github.com/soundmatch/soundmatch/loss"
 	"github.com/soundmatch/soundmatch/optim"
 	"github.com/soundmatch/soundmatch/synth"
@@ -348,7 +346,7 @@ func (r *runner) step(it int) bool {
 	l := r.lossFn.Eval(r.out, r.gradX)
 	for k, p := range r.params {
 		// dL/dv_k = Σ_n dL/dx[n] · ∂x[n]/∂v_k, then dv/du.
-		r.gradU[k] = floats.Dot(r.gradX, r.jac[k][:len(r.gradX)]) * dvdu(p, r.u[k])
+		r.gradU[k] = dot(r.gradX, r.jac[k][:len(r.gradX)]) * dvdu(p, r.u[k])
 	}
 	gnorm := optim.GlobalNorm(r.gradU)
 	r.traj = r.traj[:it+1] // within the capacity made by newRunner
@@ -435,4 +433,24 @@ func IterationTimes(prog *synth.Program, target, start []float64, cfg Config, wa
 		}
 	}
 	return times, nil
+}
+
+// dot is Σ x[i]·y[i] in a fixed order with every product rounded: gonum's
+// floats.Dot sums in an order that depends on the machine (assembly on
+// amd64, a fused multiply-add loop on arm64), and a trial must give the
+// same bits everywhere. Four interleaved sums keep it as fast.
+func dot(x, y []float64) float64 {
+	y = y[:len(x)]
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		s0 += float64(x[i] * y[i])
+		s1 += float64(x[i+1] * y[i+1])
+		s2 += float64(x[i+2] * y[i+2])
+		s3 += float64(x[i+3] * y[i+3])
+	}
+	for ; i < len(x); i++ {
+		s0 += float64(x[i] * y[i])
+	}
+	return (s0 + s1) + (s2 + s3)
 }
