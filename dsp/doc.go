@@ -10,6 +10,12 @@
 // fourier.FFT (BenchmarkFFT); gonum remains the fallback for other sizes and
 // the test oracle.
 //
+// Results must be the same bits on every machine, because studies promise
+// identical exports wherever they run: every product that feeds a sum is
+// rounded on its own (float64(a*b), cmul), which stops the compiler from
+// fusing it into a multiply-add on arm64 or with GOAMD64=v3, and lengths
+// that are not powers of two use our own CmplxFFT rather than gonum's.
+//
 // All types are plans in the gonum style: built once for a size, with
 // destination-first methods that allocate nothing. A plan is not safe for
 // concurrent use.

@@ -3,8 +3,6 @@ package dsp
 import (
 	"math"
 	"math/bits"
-
-	"gonum.org/v1/gonum/dsp/fourier"
 )
 
 // FFT is a plan for the discrete Fourier transform of real sequences of
@@ -16,7 +14,7 @@ import (
 // transform (an n/2-point complex radix-4/2 FFT on the even/odd samples
 // packed as one complex sequence, then a split into the one-sided spectrum);
 // it is three to four times as fast as gonum's fourier.FFT on the sizes our losses
-// use (see BenchmarkFFT). Other lengths fall back to gonum's fourier.FFT.
+// use (see BenchmarkFFT). Other lengths use CmplxFFT.
 //
 // A plan owns its work buffers: it is not safe for concurrent use, and its
 // methods allocate nothing.
@@ -32,10 +30,8 @@ type FFT struct {
 	odd   bool         // log2(m) odd: one leading radix-2 pass
 	first int          // h of the first twiddled radix-4 stage
 
-	// Fallback path.
-	g    *fourier.FFT
-	gbuf []float64
-	gc   []complex128
+	// Other lengths.
+	g *fftFallback
 }
 
 // NewFFT returns a plan for real sequences of length n. It panics if
@@ -46,9 +42,7 @@ func NewFFT(n int) *FFT {
 	}
 	p := &FFT{n: n}
 	if n < 16 || n&(n-1) != 0 {
-		p.g = fourier.NewFFT(n)
-		p.gbuf = make([]float64, n)
-		p.gc = make([]complex128, n/2+1)
+		p.g = newFFTFallback(n)
 		return p
 	}
 	m := n / 2
@@ -122,14 +116,7 @@ func (p *FFT) Adjoint(dst []float64, g []complex128) {
 // forward computes the spectrum of x·w (w nil means no window).
 func (p *FFT) forward(dst []complex128, x, w []float64) {
 	if p.g != nil {
-		if w == nil {
-			copy(p.gbuf, x)
-		} else {
-			for i, v := range x {
-				p.gbuf[i] = v * w[i]
-			}
-		}
-		p.g.Coefficients(dst, p.gbuf)
+		p.g.forward(dst, x, w)
 		return
 	}
 	m := p.m
@@ -158,25 +145,7 @@ func (p *FFT) forward(dst []complex128, x, w []float64) {
 // adjointAdd adds w·(Fᵀg) into dst (w nil means no window).
 func (p *FFT) adjointAdd(dst []float64, g []complex128, w []float64) {
 	if p.g != nil {
-		n := p.n
-		c := p.gc
-		c[0] = complex(real(g[0]), 0)
-		for k := 1; k < len(c); k++ {
-			c[k] = g[k] / 2
-		}
-		if n%2 == 0 {
-			c[n/2] = complex(real(g[n/2]), 0)
-		}
-		p.g.Sequence(p.gbuf, c)
-		if w == nil {
-			for i, v := range p.gbuf {
-				dst[i] += v
-			}
-		} else {
-			for i, v := range p.gbuf {
-				dst[i] += float64(v * w[i])
-			}
-		}
+		p.g.adjointAdd(dst, g, w)
 		return
 	}
 	m := p.m
