@@ -52,11 +52,11 @@ type Config struct {
 	Optimizer  Optimizer  `toml:"optimizer"`
 	Evaluation Evaluation `toml:"evaluation"`
 
-	// Build is the architecture the trials are computed for, e.g.
-	// "amd64 GOAMD64=v1". Canonical always writes the running binary's:
-	// builds that may fuse multiply-adds (arm64, GOAMD64=v3) round
-	// differently in the last bits, so a database (or a merge of shards)
-	// only ever holds results of one kind of build.
+	// Build says which machines compute the same bits for this study
+	// (Numerics): "portable" for all of them, or one architecture such as
+	// "amd64 GOAMD64=v1". Canonical always writes it, so a database (or a
+	// merge of shards) never mixes results that machines would round
+	// differently.
 	Build string `toml:"build"`
 }
 
@@ -486,7 +486,7 @@ func (c *Config) Validate() error {
 // study. It is what the database stores and what its hash is taken of.
 func (c *Config) Canonical(resolve func(name string, overrides map[string]string) (map[string]string, error)) (string, error) {
 	cc := *c
-	cc.Build = BuildArch()
+	cc.Build = c.Numerics()
 	cc.Losses = make([]Loss, len(c.Losses))
 	for i, l := range c.Losses {
 		s := l.Settings
@@ -509,6 +509,31 @@ func (c *Config) Canonical(resolve func(name string, overrides map[string]string
 		return "", err
 	}
 	return buf.String(), nil
+}
+
+// Portable is the Numerics of a study every machine computes to the same
+// bits.
+const Portable = "portable"
+
+// Numerics names what, besides the config, decides the bits of the
+// study's results. soundmatch's own numerics (synthesizer, losses, FFTs,
+// scattering, gradient optimizers, the genetic and random searches) give
+// the same bits on every machine: no product is fused into a
+// multiply-add and the elementary functions are its own, not the
+// architecture's. So a study is Portable, and shards run on amd64 and
+// arm64 machines merge, unless an arm uses CMA-ES, which runs on gonum's
+// linear algebra (assembly on amd64, fused multiply-adds on arm64): then
+// it is the running binary's architecture (BuildArch).
+func (c *Config) Numerics() string {
+	for _, l := range c.Losses {
+		if strings.Contains(c.OptimizerFor(l).Name, "cmaes") {
+			return BuildArch()
+		}
+	}
+	if len(c.Losses) == 0 && strings.Contains(c.Optimizer.Name, "cmaes") {
+		return BuildArch()
+	}
+	return Portable
 }
 
 // BuildArch names the architecture of the running binary and its

@@ -603,8 +603,10 @@ func stripTimes(t store.Trial) store.Trial {
 	return t
 }
 
-// TestOtherBuildRefused: a database whose trials were computed by a build
-// for another architecture level is another study (its last bits differ).
+// TestOtherBuildRefused: a portable study (every arm a gradient optimizer)
+// records "portable"; one with a CMA-ES arm records the architecture, and
+// a database of such a study computed on another architecture is another
+// study (its last bits differ).
 func TestOtherBuildRefused(t *testing.T) {
 	ctx := context.Background()
 	cfg := tiny(t)
@@ -612,8 +614,16 @@ func TestOtherBuildRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if !strings.Contains(text, "build = '"+Portable+"'") {
+		t.Fatalf("canonical text of a gradient-only study is not portable:\n%s", text)
+	}
+	cfg.Losses[0].Optimizer = &Optimizer{Name: "cmaes"}
+	text, err = cfg.Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !strings.Contains(text, "build = '"+BuildArch()+"'") || !strings.Contains(BuildArch(), runtime.GOARCH) {
-		t.Fatalf("canonical text does not record the build %q:\n%s", BuildArch(), text)
+		t.Fatalf("canonical text of a CMA-ES study does not record the architecture %q:\n%s", BuildArch(), text)
 	}
 	db := openDB(t, t.TempDir(), "s.db")
 	other := strings.Replace(text, "build = '"+BuildArch()+"'", "build = 'arm64 GOARM64=v8.0'", 1)
