@@ -417,8 +417,10 @@ func studyMergeCmd() *cobra.Command {
 OUT is created if missing. Before writing anything it checks that every
 input holds the same study (the same config) as the others and as OUT, and
 refuses otherwise, naming the fields that differ. A trial stored in two
-files must have identical results (timings aside); if not, that input is
-refused (OUT keeps what it had) and the trials in question are named.
+files must have identical results (timings aside); if not, the trials in
+question are named and nothing is merged. A merge is all or nothing: it
+works on a copy that replaces OUT only when every input went in, so a
+refusal, a full disk or a crash leaves OUT as it was.
 
 Merging is idempotent: merging a file twice adds nothing.`,
 		Example: `  soundmatch study merge --db paper.db shard-*.db
@@ -433,30 +435,18 @@ Merging is idempotent: merging a file twice adds nothing.`,
 					return userErrf("study merge: %s is both the output and an input", in)
 				}
 			}
-			_, statErr := os.Stat(dbPath)
-			created := errors.Is(statErr, os.ErrNotExist)
-			db, err := store.Open(dbPath)
+			res, err := study.MergeFiles(cmd.Context(), dbPath, args)
 			if err != nil {
 				return userErr(err)
 			}
-			res, err := study.Merge(cmd.Context(), db, args)
 			for i, r := range res {
 				fmt.Fprintf(cmd.ErrOrStderr(), "%s: %d trials added, %d already present\n", args[i], r.Added, r.Same)
 			}
-			if err == nil {
+			if db, err := store.OpenExisting(dbPath); err == nil {
 				if b, _ := study.Builds(cmd.Context(), db); len(b) > 1 {
 					fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s now holds trials computed by %d different builds of soundmatch; if the maths changed between them, results are mixed\n", dbPath, len(b))
 				}
-			}
-			db.Close()
-			if err != nil {
-				if created && len(res) == 0 {
-					// Refused before writing anything: leave no empty database behind.
-					for _, suffix := range []string{"", "-wal", "-shm"} {
-						os.Remove(dbPath + suffix)
-					}
-				}
-				return userErr(err)
+				db.Close()
 			}
 			return nil
 		},
