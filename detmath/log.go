@@ -82,8 +82,21 @@ func Log(x float64) float64 {
 	if !(x > 0 && x <= math.MaxFloat64) {
 		return logSpecial(x)
 	}
-	h, _ := logCore(x, 0)
-	return h
+	return logFast(x, 0)
+}
+
+// logFast returns log(x) + add (|add| <= 2^-53·|log x|) rounded, within
+// about 0.5 ulp: like logCore but with -r²/2 rounded, which costs at most
+// 2^-62 relative, and a single final rounding.
+func logFast(x, add float64) float64 {
+	k, t, rh, rl := logReduce(x)
+	r2 := rh * rh
+	// -r²/2 + r³·(1/3 - r/4 + r²/5 - r³/6 + r⁴/7)
+	p := float64(r2*-0.5) + float64(float64(r2*rh)*(1.0/3+float64(rh*(-1.0/4))+float64(r2*(1.0/5+float64(rh*(-1.0/6))))+
+		float64(float64(r2*r2)*(1.0/7))))
+	a := float64(k*ln2Hi42) + logTab[t+1] // exact
+	h, e := twoSum(a, rh)
+	return h + (e + (logTab[t+2] + float64(k*ln2Lo42)) + (rl + float64(rh*-rl)) + p + add)
 }
 
 func logSpecial(x float64) float64 {
@@ -165,6 +178,5 @@ func Log1p(x float64) float64 {
 	if u > 0x1p60 {
 		ue = 0
 	}
-	h, _ := logCore(u, ue/u)
-	return h
+	return logFast(u, ue/u)
 }

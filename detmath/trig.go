@@ -24,37 +24,26 @@ const (
 	c6 = -1.13596475577881948265e-11
 )
 
-// ksin returns sin(x+y) for |x+y| <= π/4, where y is the tail of a reduced
-// argument (|y| < ulp(x)/2). Every product is rounded on its own
-// (float64(...)) so that no build fuses it into a multiply-add.
-func ksin(x, y float64) float64 {
-	z := x * x
+// ksinz returns sin(x+y) for |x+y| <= π/4 given z = x² and w = z², where y
+// is the tail of a reduced argument (|y| < ulp(x)/2). The polynomial is grouped in Estrin's scheme
+// to shorten the chain of dependent operations. Every product is rounded
+// on its own (float64(...)) so that no build fuses it into a multiply-add.
+func ksinz(x, y, z, w float64) float64 {
 	v := float64(z * x)
-	r := s2 + float64(z*(s3+float64(z*(s4+float64(z*(s5+float64(z*s6)))))))
+	r := (s2 + float64(z*s3)) + float64(w*(s4+float64(z*s5)+float64(w*s6)))
 	if y == 0 {
 		return x + float64(v*(s1+float64(z*r)))
 	}
 	return x - (float64(z*(float64(0.5*y)-float64(v*r))) - y - float64(v*s1))
 }
 
-// kcos returns cos(x+y) for |x+y| <= π/4 (products rounded, see ksin).
-func kcos(x, y float64) float64 {
-	z := x * x
-	w := z * z
-	r := float64(z*(c1+float64(z*(c2+float64(z*c3))))) + float64(float64(w*w)*(c4+float64(z*(c5+float64(z*c6)))))
+// kcosz returns cos(x+y) for |x+y| <= π/4 given z = x², w = z² (products
+// rounded, see ksinz).
+func kcosz(x, y, z, w float64) float64 {
+	r := float64(z*(c1+float64(z*c2)+float64(w*c3))) + float64(float64(w*w)*(c4+float64(z*c5)+float64(w*c6)))
 	hz := 0.5 * z
-	w = 1 - hz
-	return w + (((1 - w) - hz) + (float64(z*r) - float64(x*y)))
-}
-
-// reduce returns n and y0+y1 = x - n·π/2 with |y0+y1| <= π/4 (slightly more
-// for huge x), for finite x with |x| > π/4. Only n mod 4 is meaningful.
-func reduce(x float64) (n int, y0, y1 float64) {
-	ax := math.Abs(x)
-	if ax < 0x1p20*pio2x1 {
-		return reduceMedium(x)
-	}
-	return reducePayneHanek(x)
+	u := 1 - hz
+	return u + (((1 - u) - hz) + (float64(z*r) - float64(x*y)))
 }
 
 // reduceMedium is the Cody–Waite reduction with π/2 split in 33-bit pieces:
@@ -177,6 +166,14 @@ func window(p int) (uint64, uint64, uint64) {
 	return get(i)<<s | get(i+1)>>(64-s), get(i+1)<<s | get(i+2)>>(64-s), get(i+2)<<s | get(i+3)>>(64-s)
 }
 
+// reduceArg returns n and y0+y1 = x - n·π/2 for finite |x| > π/4.
+func reduceArg(x, ax float64) (int, float64, float64) {
+	if ax < 0x1p20*pio2x1 {
+		return reduceMedium(x)
+	}
+	return reducePayneHanek(x)
+}
+
 // Sin returns the sine of the radian argument x.
 //
 // Special cases are:
@@ -190,22 +187,25 @@ func Sin(x float64) float64 {
 		if ax < 0x1p-26 {
 			return x
 		}
-		return ksin(x, 0)
+		z := x * x
+		return ksinz(x, 0, z, float64(z*z))
 	}
 	if ax > math.MaxFloat64 || x != x {
 		return math.NaN()
 	}
-	n, y0, y1 := reduce(x)
-	switch n & 3 {
-	case 0:
-		return ksin(y0, y1)
-	case 1:
-		return kcos(y0, y1)
-	case 2:
-		return -ksin(y0, y1)
-	default:
-		return -kcos(y0, y1)
+	n, y0, y1 := reduceArg(x, ax)
+	z := y0 * y0
+	w := z * z
+	var r float64
+	if n&1 == 0 {
+		r = ksinz(y0, y1, z, w)
+	} else {
+		r = kcosz(y0, y1, z, w)
 	}
+	if n&2 != 0 {
+		return -r
+	}
+	return r
 }
 
 // Cos returns the cosine of the radian argument x.
@@ -220,22 +220,25 @@ func Cos(x float64) float64 {
 		if ax < 0x1p-27 {
 			return 1
 		}
-		return kcos(x, 0)
+		z := x * x
+		return kcosz(x, 0, z, float64(z*z))
 	}
 	if ax > math.MaxFloat64 || x != x {
 		return math.NaN()
 	}
-	n, y0, y1 := reduce(x)
-	switch n & 3 {
-	case 0:
-		return kcos(y0, y1)
-	case 1:
-		return -ksin(y0, y1)
-	case 2:
-		return -kcos(y0, y1)
-	default:
-		return ksin(y0, y1)
+	n, y0, y1 := reduceArg(x, ax)
+	z := y0 * y0
+	w := z * z
+	var r float64
+	if n&1 == 0 {
+		r = kcosz(y0, y1, z, w)
+	} else {
+		r = ksinz(y0, y1, z, w)
 	}
+	if (n+1)&2 != 0 {
+		return -r
+	}
+	return r
 }
 
 // Sincos returns Sin(x), Cos(x), reducing the argument once.
@@ -251,13 +254,17 @@ func Sincos(x float64) (sin, cos float64) {
 		if ax < 0x1p-27 {
 			return x, 1
 		}
-		return ksin(x, 0), kcos(x, 0)
+		z := x * x
+		w := z * z
+		return ksinz(x, 0, z, w), kcosz(x, 0, z, w)
 	}
 	if ax > math.MaxFloat64 || x != x {
 		return math.NaN(), math.NaN()
 	}
-	n, y0, y1 := reduce(x)
-	s, c := ksin(y0, y1), kcos(y0, y1)
+	n, y0, y1 := reduceArg(x, ax)
+	z := y0 * y0
+	w := z * z
+	s, c := ksinz(y0, y1, z, w), kcosz(y0, y1, z, w)
 	switch n & 3 {
 	case 0:
 		return s, c
@@ -268,4 +275,99 @@ func Sincos(x float64) (sin, cos float64) {
 	default:
 		return -c, s
 	}
+}
+
+// fdlibm's odd polynomial for tan on [0, 0.6744] (k_tan.c), coefficients as
+// published: tan(x) ≈ x + x³·(T0 + T1·x² + … + T12·x²⁴).
+var tanCoef = [13]float64{
+	3.33333333333334091986e-01,
+	1.33333333333201242699e-01,
+	5.39682539762260521377e-02,
+	2.18694882948595424599e-02,
+	8.86323982359930005737e-03,
+	3.59207910759131235356e-03,
+	1.45620945432529025516e-03,
+	5.88041240820264096874e-04,
+	2.46463134818469906812e-04,
+	7.81794442939557092300e-05,
+	7.14072491382608190305e-05,
+	-1.85586374855275456654e-05,
+	2.59073051863633712884e-05,
+}
+
+// ktan returns tan(x+y) if odd is false and -1/tan(x+y) if it is true, for
+// |x+y| <= π/4 (slightly more after a huge reduction). Above 0.6744 it
+// uses tan(π/4 - t) = 1 - 2(tan t - tan²t/(1+tan t)); the reciprocal is
+// computed from 21-bit heads whose product is exact, then corrected.
+// Every product is rounded on its own (float64(...)).
+func ktan(x, y float64, odd bool) float64 {
+	big := math.Abs(x) >= 0.6744
+	neg := x < 0
+	if big {
+		if neg {
+			x, y = -x, -y
+		}
+		x = (pio4Hi - x) + (pio4Lo - y)
+		y = 0
+	}
+	t := &tanCoef
+	z := x * x
+	w := z * z
+	r := t[9] + float64(w*t[11])
+	r = t[7] + float64(w*r)
+	r = t[5] + float64(w*r)
+	r = t[3] + float64(w*r)
+	r = t[1] + float64(w*r)
+	v := t[10] + float64(w*t[12])
+	v = t[8] + float64(w*v)
+	v = t[6] + float64(w*v)
+	v = t[4] + float64(w*v)
+	v = float64(z * (t[2] + float64(w*v)))
+	s := z * x
+	r = y + float64(z*(float64(s*(r+v))+y))
+	r += float64(t[0] * s)
+	w = x + r
+	if big {
+		v = 1
+		if odd {
+			v = -1
+		}
+		res := v - 2*(x-(float64(w*w)/(w+v)-r))
+		if neg {
+			return -res
+		}
+		return res
+	}
+	if !odd {
+		return w
+	}
+	// -1/(x+r) accurately: w = z + v exactly-ish with z's low word cleared.
+	zh := low32(w)
+	v = r - (zh - x)
+	a := -1 / w
+	th := low32(a)
+	s = 1 + float64(th*zh)
+	return th + float64(a*(s+float64(th*v)))
+}
+
+// Tan returns the tangent of the radian argument x.
+//
+// Special cases are:
+//
+//	Tan(±0) = ±0
+//	Tan(±Inf) = NaN
+//	Tan(NaN) = NaN
+func Tan(x float64) float64 {
+	ax := math.Abs(x)
+	if ax <= pio4Hi {
+		if ax < 0x1p-27 {
+			return x
+		}
+		return ktan(x, 0, false)
+	}
+	if ax > math.MaxFloat64 || x != x {
+		return math.NaN()
+	}
+	n, y0, y1 := reduceArg(x, ax)
+	return ktan(y0, y1, n&1 != 0)
 }

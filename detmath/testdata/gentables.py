@@ -76,6 +76,10 @@ consts = [
     ("pio4Hi", f64(mp.pi / 4)), ("pio4Lo", f64(mp.pi / 4 - f64(mp.pi / 4))),
     ("piHi", f64(mp.pi)), ("piLo", f64(mp.pi - f64(mp.pi))),
 ]
+# atan at the breakpoints of Atan's argument reduction, as head + tail.
+for name, v in [("atanHalf", mp.atan(mp.mpf(1) / 2)), ("atanOne", mp.atan(1)),
+                ("atanThreeHalves", mp.atan(mp.mpf(3) / 2)), ("atanInf", mp.pi / 2)]:
+    consts += [(name + "Hi", f64(v)), (name + "Lo", f64(v - f64(v)))]
 w("const (")
 for name, v in consts:
     w("\t%s = %s // %s" % (name, h(v), mp.nstr(mp.mpf(v), 20)))
