@@ -3,6 +3,8 @@ package dsp
 import (
 	"math"
 	"math/bits"
+
+	"github.com/soundmatch/soundmatch/detmath"
 )
 
 // FFT is a plan for the discrete Fourier transform of real sequences of
@@ -55,7 +57,7 @@ func NewFFT(n int) *FFT {
 	p.z = make([]complex128, m)
 	p.post = make([]complex128, m+1)
 	for k := range p.post {
-		s, c := math.Sincos(-2 * math.Pi * float64(k) / float64(n))
+		s, c := detmath.Sincos(-2 * math.Pi * float64(k) / float64(n))
 		p.post[k] = complex(c, s)
 	}
 	// The first pass (radix-2 if log2 m is odd, else radix-4 with h=1)
@@ -82,7 +84,7 @@ type twiddle3 struct{ w1, w2, w3 complex128 }
 
 // cis returns exp(−2πi·k/n).
 func cis(k, n int) complex128 {
-	s, c := math.Sincos(-2 * math.Pi * float64(k) / float64(n))
+	s, c := detmath.Sincos(-2 * math.Pi * float64(k) / float64(n))
 	return complex(c, s)
 }
 

@@ -3,6 +3,8 @@ package dsp
 import (
 	"fmt"
 	"math"
+
+	"github.com/soundmatch/soundmatch/detmath"
 )
 
 // The mel scale here is Slaney's (Auditory Toolbox), librosa's default
@@ -14,13 +16,13 @@ const (
 	melMinLogMel = melMinLogHz / melFSp
 )
 
-var melLogStep = math.Log(6.4) / 27
+var melLogStep = detmath.Log(6.4) / 27
 
 // HzToMel converts a frequency in Hz to Slaney mels (librosa.hz_to_mel
 // with htk=False).
 func HzToMel(f float64) float64 {
 	if f >= melMinLogHz {
-		return melMinLogMel + math.Log(f/melMinLogHz)/melLogStep
+		return melMinLogMel + detmath.Log(f/melMinLogHz)/melLogStep
 	}
 	return f / melFSp
 }
@@ -28,7 +30,7 @@ func HzToMel(f float64) float64 {
 // MelToHz converts Slaney mels to Hz (librosa.mel_to_hz with htk=False).
 func MelToHz(m float64) float64 {
 	if m >= melMinLogMel {
-		return melMinLogHz * math.Exp(melLogStep*(m-melMinLogMel))
+		return melMinLogHz * detmath.Exp(melLogStep*(m-melMinLogMel))
 	}
 	return m * melFSp
 }

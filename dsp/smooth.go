@@ -3,6 +3,8 @@ package dsp
 import (
 	"fmt"
 	"math"
+
+	"github.com/soundmatch/soundmatch/detmath"
 )
 
 // Smoother is a 'same'-size, zero-padded convolution with a fixed kernel
@@ -37,7 +39,7 @@ func GaussianKernel(taps int, sigma float64) ([]float64, error) {
 	sum := 0.0
 	for i := range h {
 		d := float64(i) - float64(c) // c is a halved product: keep it rounded
-		h[i] = math.Exp(-d * d / (2 * sigma * sigma))
+		h[i] = detmath.Exp(-d * d / (2 * sigma * sigma))
 		sum += h[i]
 	}
 	for i := range h {

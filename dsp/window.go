@@ -3,6 +3,8 @@ package dsp
 import (
 	"fmt"
 	"math"
+
+	"github.com/soundmatch/soundmatch/detmath"
 )
 
 // Hann returns the symmetric Hann window of length n,
@@ -15,7 +17,7 @@ func Hann(n int) []float64 {
 		return w
 	}
 	for k := range w {
-		w[k] = 0.5 - float64(0.5*math.Cos(2*math.Pi*float64(k)/float64(n-1)))
+		w[k] = 0.5 - float64(0.5*detmath.Cos(2*math.Pi*float64(k)/float64(n-1)))
 	}
 	return w
 }
@@ -26,7 +28,7 @@ func Hann(n int) []float64 {
 func HannPeriodic(n int) []float64 {
 	w := make([]float64, n)
 	for k := range w {
-		w[k] = 0.5 - float64(0.5*math.Cos(2*math.Pi*float64(k)/float64(n)))
+		w[k] = 0.5 - float64(0.5*detmath.Cos(2*math.Pi*float64(k)/float64(n)))
 	}
 	return w
 }

@@ -1,6 +1,10 @@
 package loss
 
-import "math"
+import (
+	"math"
+
+	"github.com/soundmatch/soundmatch/detmath"
+)
 
 // The soft-min of dtw-envelope (three exponentials and a logarithm for each
 // of the 441² cells of the alignment matrix) and the log-spectral terms of
@@ -39,13 +43,13 @@ const (
 
 func init() {
 	for j := range expTable {
-		expTable[j] = math.Exp2(float64(j) / expTableSize)
+		expTable[j] = detmath.Exp2(float64(j) / expTableSize)
 	}
 	for j := range logTable {
 		c := 1 + float64(j)/logTableSize
 		logTable[j].c = c
 		logTable[j].inv = 1 / c
-		logTable[j].log = math.Log(c)
+		logTable[j].log = detmath.Log(c)
 	}
 }
 
@@ -87,7 +91,7 @@ func logs(dst, x []float64) {
 		b := math.Float64bits(v)
 		ex := int64(b>>52) - 1023
 		if ex <= -1023 || ex >= 1024 || b>>63 != 0 {
-			dst[i] = math.Log(v) // zero, subnormal, negative, Inf or NaN
+			dst[i] = detmath.Log(v) // zero, subnormal, negative, Inf or NaN
 			continue
 		}
 		m := math.Float64frombits(b&(1<<52-1) | 1023<<52)
