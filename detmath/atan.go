@@ -53,8 +53,8 @@ func atanPos(x, c float64) (hi, lo float64) {
 		x = -1 / x
 	}
 	a := &atanCoef
-	z := x * x
-	w := z * z
+	z := float64(x * x)
+	w := float64(z * z)
 	// Odd and even coefficients in w = x⁴ (fdlibm's split), Horner each.
 	e := a[8] + float64(w*a[10])
 	e = a[6] + float64(w*e)
@@ -215,21 +215,21 @@ func Asin(x float64) float64 {
 		if ax < 0x1p-26 {
 			return x
 		}
-		return x + float64(x*asinR(x*x))
+		return x + float64(x*asinR(float64(x*x)))
 	}
 	// asin(x) = π/2 - 2·asin(√((1-x)/2)).
-	t := (1 - ax) * 0.5
+	t := float64((1 - ax) * 0.5)
 	r := asinR(t)
 	s := math.Sqrt(t)
 	var res float64
 	if ax >= 0.975 {
-		res = pio2Hi - (2*(s+float64(s*r)) - pio2Lo)
+		res = pio2Hi - (float64(2*(s+float64(s*r))) - pio2Lo)
 	} else {
 		// s = w + c with w's square exact, to keep π/4 - w exact.
 		w := low32(s)
 		c := (t - float64(w*w)) / (s + w)
-		p := float64(2*s*r) - (pio2Lo - 2*c)
-		q := pio4Hi - 2*w
+		p := float64(float64(2*s)*r) - (pio2Lo - float64(2*c))
+		q := pio4Hi - float64(2*w)
 		res = pio4Hi - (p - q)
 	}
 	return math.Copysign(res, x)
@@ -253,19 +253,19 @@ func Acos(x float64) float64 {
 		if ax <= 0x1p-57 {
 			return pio2Hi + pio2Lo
 		}
-		r := asinR(x * x)
+		r := asinR(float64(x * x))
 		return pio2Hi - (x - (pio2Lo - float64(x*r)))
 	case x < 0: // acos(x) = π - 2·asin(√((1+x)/2))
-		z := (1 + x) * 0.5
+		z := float64((1 + x) * 0.5)
 		s := math.Sqrt(z)
 		w := float64(asinR(z)*s) - pio2Lo
-		return piHi - 2*(s+w)
+		return piHi - float64(2*(s+w))
 	}
 	// acos(x) = 2·asin(√((1-x)/2)), with √ split as df + c.
-	z := (1 - x) * 0.5
+	z := float64((1 - x) * 0.5)
 	s := math.Sqrt(z)
 	df := low32(s)
 	c := (z - float64(df*df)) / (s + df)
 	w := float64(asinR(z)*s) + c
-	return 2 * (df + w)
+	return float64(2 * (df + w))
 }

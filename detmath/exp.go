@@ -24,7 +24,7 @@ func expCore(hi, lo float64) float64 {
 	e := k >> 6
 	th := exp2Tab[2*j]
 	tt := exp2Tab[2*j+1]
-	r2 := r * r
+	r2 := float64(r * r)
 	// p = e^r - 1 - r, Taylor to r^6 (Estrin-like grouping for speed).
 	p := float64(r2*(0.5+float64(r*(1.0/6)))) +
 		float64(float64(r2*r2)*(1.0/24+float64(r*(1.0/120))+float64(r2*(1.0/720))))
@@ -36,11 +36,11 @@ func expCore(hi, lo float64) float64 {
 	if e > 0 {
 		// Build the result with exponent e-1 then double it (may overflow).
 		sc := math.Float64frombits(math.Float64bits(th) + uint64(e-1)<<52)
-		return (sc + float64(sc*q)) * 2
+		return float64((sc + float64(sc*q)) * 2)
 	}
 	// Deep underflow: build it 2^1000 higher, then scale down once.
 	sc := math.Float64frombits(math.Float64bits(th) + uint64(e+1000)<<52)
-	return (sc + float64(sc*q)) * 0x1p-1000
+	return float64((sc + float64(sc*q)) * 0x1p-1000)
 }
 
 // Exp returns e**x, the base-e exponential of x.
@@ -83,7 +83,7 @@ func Exp2(x float64) float64 {
 	// x·ln2 as a double-double: the 26-bit head of x times ln2Hi is exact.
 	xh := head(x)
 	xl := x - xh
-	hi := xh * ln2Hi
+	hi := float64(xh * ln2Hi)
 	lo := float64(xh*ln2Lo) + float64(xl*ln2Hi) + float64(xl*ln2Lo)
 	return expCore(hi, lo)
 }

@@ -19,7 +19,7 @@ func expm1DD(x float64) (h, l float64) {
 	e := k >> 6
 	th := exp2Tab[2*j]
 	tt := exp2Tab[2*j+1]
-	r2 := rh * rh
+	r2 := float64(rh * rh)
 	p := float64(r2*(0.5+float64(rh*(1.0/6)))) +
 		float64(float64(r2*r2)*(1.0/24+float64(rh*(1.0/120))+float64(r2*(1.0/720))))
 	// e^r·(1+tt) - 1 ≈ uh + ul (the product r·tt is below 2^-60).
@@ -99,7 +99,7 @@ func Sinh(x float64) float64 {
 	p, pe := twoProd(vq, eh)
 	vl := (((uh - p) - pe) + ul - float64(vq*el)) / eh
 	s, se := twoSum(uh, vq)
-	return math.Copysign(0.5*(s+(se+ul+vl)), x)
+	return math.Copysign(float64(0.5*(s+(se+ul+vl))), x)
 }
 
 // Cosh returns the hyperbolic cosine of x.
@@ -127,7 +127,7 @@ func Cosh(x float64) float64 {
 	p, pe := twoProd(ih, eh)
 	il := (((1 - p) - pe) - float64(ih*el)) / eh
 	s, se := twoSum(eh, ih)
-	return 0.5 * (s + (se + el + il))
+	return float64(0.5 * (s + (se + el + il)))
 }
 
 // Tanh returns the hyperbolic tangent of x.
@@ -148,7 +148,7 @@ func Tanh(x float64) float64 {
 		return x
 	}
 	// tanh = u/(u+2) with u = e^(2|x|) - 1.
-	uh, ul := expm1DD(2 * ax)
+	uh, ul := expm1DD(float64(2 * ax))
 	dh, dl := twoSum(uh, 2)
 	return math.Copysign(divDD(uh, ul, dh, dl+ul), x)
 }

@@ -36,9 +36,9 @@ func Hypot(p, q float64) float64 {
 	scale := 1.0
 	switch {
 	case ep > 1023+500:
-		p, q, scale = p*0x1p-600, q*0x1p-600, 0x1p600
+		p, q, scale = float64(p*0x1p-600), float64(q*0x1p-600), 0x1p600
 	case eq < 1023-500:
-		p, q, scale = p*0x1p600, q*0x1p600, 0x1p-600
+		p, q, scale = float64(p*0x1p600), float64(q*0x1p600), 0x1p-600
 	}
 	ph, pl := twoProd(p, p)
 	qh, ql := twoProd(q, q)
@@ -46,6 +46,6 @@ func Hypot(p, q float64) float64 {
 	sl := se + pl + ql
 	h := math.Sqrt(sh)
 	hh, hl := twoProd(h, h)
-	h += (((sh - hh) - hl) + sl) / (2 * h)
-	return h * scale
+	h += (((sh - hh) - hl) + sl) / (float64(2 * h))
+	return float64(h * scale)
 }

@@ -19,7 +19,7 @@ func logReduce(x float64) (k float64, t int, rh, rl float64) {
 	b := math.Float64bits(x)
 	ke := int(b>>52) - 1023
 	if b>>52 == 0 { // subnormal: scale into the normal range
-		b = math.Float64bits(x * 0x1p54)
+		b = math.Float64bits(float64(x * 0x1p54))
 		ke = int(b>>52) - 1023 - 54
 	}
 	b &= 1<<52 - 1
@@ -59,8 +59,8 @@ func logCore(x, add float64) (hi, lo float64) {
 func log1pSmall(rh, rl float64) (h, l float64) {
 	// -rh²/2 exactly, as qh + ql.
 	sq, sqe := twoProd(rh, rh)
-	qh, ql := -0.5*sq, -0.5*sqe
-	r2 := rh * rh
+	qh, ql := float64(-0.5*sq), float64(-0.5*sqe)
+	r2 := float64(rh * rh)
 	// r³·(1/3 - r/4 + r²/5 - r³/6 + r⁴/7 - r⁵/8)
 	poly := float64(float64(r2*rh) * (1.0/3 + float64(rh*(-1.0/4)) + float64(r2*(1.0/5+float64(rh*(-1.0/6)))) +
 		float64(float64(r2*r2)*(1.0/7+float64(rh*(-1.0/8))))))
@@ -90,7 +90,7 @@ func Log(x float64) float64 {
 // 2^-62 relative, and a single final rounding.
 func logFast(x, add float64) float64 {
 	k, t, rh, rl := logReduce(x)
-	r2 := rh * rh
+	r2 := float64(rh * rh)
 	// -r²/2 + r³·(1/3 - r/4 + r²/5 - r³/6 + r⁴/7)
 	p := float64(r2*-0.5) + float64(float64(r2*rh)*(1.0/3+float64(rh*(-1.0/4))+float64(r2*(1.0/5+float64(rh*(-1.0/6))))+
 		float64(float64(r2*r2)*(1.0/7))))

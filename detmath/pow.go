@@ -114,7 +114,7 @@ func powPositive(x, y float64) float64 {
 	yh := head(y)
 	yl := y - yh
 	lhh := head(lh)
-	ph := yh * lhh
+	ph := float64(yh * lhh)
 	pl := float64(yh*(lh-lhh)) + float64(yl*lh) + float64(y*ll)
 	switch {
 	case ph > 710:

@@ -41,7 +41,7 @@ func ksinz(x, y, z, w float64) float64 {
 // rounded, see ksinz).
 func kcosz(x, y, z, w float64) float64 {
 	r := float64(z*(c1+float64(z*c2)+float64(w*c3))) + float64(float64(w*w)*(c4+float64(z*c5)+float64(w*c6)))
-	hz := 0.5 * z
+	hz := float64(0.5 * z)
 	u := 1 - hz
 	return u + (((1 - u) - hz) + (float64(z*r) - float64(x*y)))
 }
@@ -136,7 +136,7 @@ func reducePayneHanek(x float64) (int, float64, float64) {
 	// hi:lo·2^(-126-z) is the fraction; split it exactly into hi's top 53
 	// bits and the (rounded) rest.
 	fh := math.Ldexp(float64(hi>>11), -51-z)
-	fl := math.Ldexp(float64(hi&(1<<11-1))*0x1p64+float64(lo), -126-z)
+	fl := math.Ldexp(float64(float64(hi&(1<<11-1))*0x1p64)+float64(lo), -126-z)
 	// (fh+fl)·π/2 as a double-double.
 	ph, pe := twoProd(fh, pio2Hi)
 	pe += float64(fh*pio2Lo) + float64(fl*pio2Hi)
@@ -187,15 +187,15 @@ func Sin(x float64) float64 {
 		if ax < 0x1p-26 {
 			return x
 		}
-		z := x * x
+		z := float64(x * x)
 		return ksinz(x, 0, z, float64(z*z))
 	}
 	if ax > math.MaxFloat64 || x != x {
 		return math.NaN()
 	}
 	n, y0, y1 := reduceArg(x, ax)
-	z := y0 * y0
-	w := z * z
+	z := float64(y0 * y0)
+	w := float64(z * z)
 	var r float64
 	if n&1 == 0 {
 		r = ksinz(y0, y1, z, w)
@@ -220,15 +220,15 @@ func Cos(x float64) float64 {
 		if ax < 0x1p-27 {
 			return 1
 		}
-		z := x * x
+		z := float64(x * x)
 		return kcosz(x, 0, z, float64(z*z))
 	}
 	if ax > math.MaxFloat64 || x != x {
 		return math.NaN()
 	}
 	n, y0, y1 := reduceArg(x, ax)
-	z := y0 * y0
-	w := z * z
+	z := float64(y0 * y0)
+	w := float64(z * z)
 	var r float64
 	if n&1 == 0 {
 		r = kcosz(y0, y1, z, w)
@@ -254,16 +254,16 @@ func Sincos(x float64) (sin, cos float64) {
 		if ax < 0x1p-27 {
 			return x, 1
 		}
-		z := x * x
-		w := z * z
+		z := float64(x * x)
+		w := float64(z * z)
 		return ksinz(x, 0, z, w), kcosz(x, 0, z, w)
 	}
 	if ax > math.MaxFloat64 || x != x {
 		return math.NaN(), math.NaN()
 	}
 	n, y0, y1 := reduceArg(x, ax)
-	z := y0 * y0
-	w := z * z
+	z := float64(y0 * y0)
+	w := float64(z * z)
 	s, c := ksinz(y0, y1, z, w), kcosz(y0, y1, z, w)
 	switch n & 3 {
 	case 0:
@@ -311,8 +311,8 @@ func ktan(x, y float64, odd bool) float64 {
 		y = 0
 	}
 	t := &tanCoef
-	z := x * x
-	w := z * z
+	z := float64(x * x)
+	w := float64(z * z)
 	r := t[9] + float64(w*t[11])
 	r = t[7] + float64(w*r)
 	r = t[5] + float64(w*r)
@@ -323,7 +323,7 @@ func ktan(x, y float64, odd bool) float64 {
 	v = t[6] + float64(w*v)
 	v = t[4] + float64(w*v)
 	v = float64(z * (t[2] + float64(w*v)))
-	s := z * x
+	s := float64(z * x)
 	r = y + float64(z*(float64(s*(r+v))+y))
 	r += float64(t[0] * s)
 	w = x + r
@@ -332,7 +332,7 @@ func ktan(x, y float64, odd bool) float64 {
 		if odd {
 			v = -1
 		}
-		res := v - 2*(x-(float64(w*w)/(w+v)-r))
+		res := v - float64(2*(x-(float64(w*w)/(w+v)-r)))
 		if neg {
 			return -res
 		}

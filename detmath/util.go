@@ -32,7 +32,7 @@ func fastTwoSum(a, b float64) (s, e float64) {
 // twoProd returns p = fl(a*b) and an error e with a*b = p + e (exact unless
 // the low halves' product underflows or a*b overflows).
 func twoProd(a, b float64) (p, e float64) {
-	p = a * b
+	p = float64(a * b)
 	ah := head(a)
 	al := a - ah
 	bh := head(b)
