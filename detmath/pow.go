@@ -99,8 +99,11 @@ func Pow(x, y float64) float64 {
 	return r
 }
 
-// powPositive returns x**y for finite x > 0 and finite y, x != 1, y != 0.
+// powPositive returns x**y for finite x > 0 and finite y != 0.
 func powPositive(x, y float64) float64 {
+	if x == 1 { // from x = -1
+		return 1
+	}
 	if math.Abs(y) >= 0x1p64 {
 		// |log x| >= 2^-54 for x != 1, so |y·log x| >= 1024: the result
 		// overflows or underflows.
