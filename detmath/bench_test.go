@@ -52,10 +52,14 @@ func BenchmarkSincos(b *testing.B) {
 func BenchmarkMathSincos(b *testing.B) {
 	bench1(b, phases, func(x float64) float64 { s, c := math.Sincos(x); return s + c })
 }
+func BenchmarkTan(b *testing.B)       { bench1(b, smallX, Tan) }
+func BenchmarkMathTan(b *testing.B)   { bench1(b, smallX, math.Tan) }
 func BenchmarkExp(b *testing.B)       { bench1(b, smallX, Exp) }
 func BenchmarkMathExp(b *testing.B)   { bench1(b, smallX, math.Exp) }
 func BenchmarkExp2(b *testing.B)      { bench1(b, smallX, Exp2) }
 func BenchmarkMathExp2(b *testing.B)  { bench1(b, smallX, math.Exp2) }
+func BenchmarkExpm1(b *testing.B)     { bench1(b, smallX, Expm1) }
+func BenchmarkMathExpm1(b *testing.B) { bench1(b, smallX, math.Expm1) }
 func BenchmarkLog(b *testing.B)       { bench1(b, posX, Log) }
 func BenchmarkMathLog(b *testing.B)   { bench1(b, posX, math.Log) }
 func BenchmarkLog2(b *testing.B)      { bench1(b, posX, Log2) }
@@ -66,3 +70,19 @@ func BenchmarkLog1p(b *testing.B)     { bench1(b, unitX, Log1p) }
 func BenchmarkMathLog1p(b *testing.B) { bench1(b, unitX, math.Log1p) }
 func BenchmarkPow(b *testing.B)       { bench2(b, posX, smallX, Pow) }
 func BenchmarkMathPow(b *testing.B)   { bench2(b, posX, smallX, math.Pow) }
+func BenchmarkAtan(b *testing.B)      { bench1(b, smallX, Atan) }
+func BenchmarkMathAtan(b *testing.B)  { bench1(b, smallX, math.Atan) }
+func BenchmarkAtan2(b *testing.B)     { bench2(b, smallX, posX, Atan2) }
+func BenchmarkMathAtan2(b *testing.B) { bench2(b, smallX, posX, math.Atan2) }
+func BenchmarkAsin(b *testing.B)      { bench1(b, unitX, Asin) }
+func BenchmarkMathAsin(b *testing.B)  { bench1(b, unitX, math.Asin) }
+func BenchmarkAcos(b *testing.B)      { bench1(b, unitX, Acos) }
+func BenchmarkMathAcos(b *testing.B)  { bench1(b, unitX, math.Acos) }
+func BenchmarkHypot(b *testing.B)     { bench2(b, smallX, posX, Hypot) }
+func BenchmarkMathHypot(b *testing.B) { bench2(b, smallX, posX, math.Hypot) }
+func BenchmarkSinh(b *testing.B)      { bench1(b, smallX, Sinh) }
+func BenchmarkMathSinh(b *testing.B)  { bench1(b, smallX, math.Sinh) }
+func BenchmarkCosh(b *testing.B)      { bench1(b, smallX, Cosh) }
+func BenchmarkMathCosh(b *testing.B)  { bench1(b, smallX, math.Cosh) }
+func BenchmarkTanh(b *testing.B)      { bench1(b, smallX, Tanh) }
+func BenchmarkMathTanh(b *testing.B)  { bench1(b, smallX, math.Tanh) }
