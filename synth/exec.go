@@ -326,7 +326,9 @@ func tan2[T vec](t []T, in *instr, α, β float64) {
 }
 
 // runJac executes instructions with tangents. The values it computes are
-// bit-identical to runValue's (the tests check it).
+// bit-identical to runValue's (the tests check it). Products inside the
+// derivative formulas are rounded by float64(...) so that arm64 and amd64 v3
+// do not fuse them into multiply-adds and every machine gets the same bits.
 func runJac[T vec](cd *code, code []instr, v []float64, t []T, m *machine, s *jacState[T]) {
 	rings, ringT := cd.rings, s.ringT
 	for i := range code {
@@ -366,7 +368,7 @@ func runJac[T vec](cd *code, code []instr, v []float64, t []T, m *machine, s *ja
 		case opAtan2:
 			y, x := v[in.a], v[in.b]
 			v[in.d] = math.Atan2(y, x)
-			if r := x*x + y*y; r != 0 {
+			if r := float64(x*x) + float64(y*y); r != 0 {
 				tan2(t, in, x/r, -y/r)
 			} else {
 				tan2(t, in, 0, 0)
@@ -408,19 +410,19 @@ func runJac[T vec](cd *code, code []instr, v []float64, t []T, m *machine, s *ja
 		case opTan:
 			y := math.Tan(v[in.a])
 			v[in.d] = y
-			tan2(t, in, 1+y*y, 0)
+			tan2(t, in, 1+float64(y*y), 0)
 		case opAsin:
 			x := v[in.a]
 			v[in.d] = math.Asin(x)
-			tan2(t, in, 1/math.Sqrt(1-x*x), 0)
+			tan2(t, in, 1/math.Sqrt(1-float64(x*x)), 0)
 		case opAcos:
 			x := v[in.a]
 			v[in.d] = math.Acos(x)
-			tan2(t, in, -1/math.Sqrt(1-x*x), 0)
+			tan2(t, in, -1/math.Sqrt(1-float64(x*x)), 0)
 		case opAtan:
 			x := v[in.a]
 			v[in.d] = math.Atan(x)
-			tan2(t, in, 1/(1+x*x), 0)
+			tan2(t, in, 1/(1+float64(x*x)), 0)
 		case opExp:
 			y := math.Exp(v[in.a])
 			v[in.d] = y
