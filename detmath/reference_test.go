@@ -92,6 +92,10 @@ func errUlps(got, want, resid float64) float64 {
 
 // refFuncs are the functions checked against the mpmath vectors, with the
 // error bound each must meet on every vector (in ulps of the exact value).
+// The promise is one ulp; the bounds are what the algorithms achieve:
+// about 0.5 where the result is formed as a double-double and rounded
+// once, up to 0.75 for Exp and Exp2 (subnormal results are rounded twice),
+// and below 0.8 for fdlibm's kernels, which round a few intermediate steps.
 var refFuncs = []struct {
 	name  string
 	file  string
@@ -99,25 +103,25 @@ var refFuncs = []struct {
 	f     func(in []float64) float64
 	bound float64
 }{
-	{"Sin", "SinCosTan", 0, func(a []float64) float64 { return Sin(a[0]) }, 1},
-	{"Cos", "SinCosTan", 1, func(a []float64) float64 { return Cos(a[0]) }, 1},
-	{"Exp", "Exp", 0, func(a []float64) float64 { return Exp(a[0]) }, 1},
-	{"Exp2", "Exp2", 0, func(a []float64) float64 { return Exp2(a[0]) }, 1},
-	{"Log", "LogLog2Log10", 0, func(a []float64) float64 { return Log(a[0]) }, 1},
-	{"Log2", "LogLog2Log10", 1, func(a []float64) float64 { return Log2(a[0]) }, 1},
-	{"Log10", "LogLog2Log10", 2, func(a []float64) float64 { return Log10(a[0]) }, 1},
-	{"Log1p", "Log1p", 0, func(a []float64) float64 { return Log1p(a[0]) }, 1},
-	{"Tan", "SinCosTan", 2, func(a []float64) float64 { return Tan(a[0]) }, 1},
-	{"Expm1", "Expm1", 0, func(a []float64) float64 { return Expm1(a[0]) }, 1},
-	{"Atan", "Atan", 0, func(a []float64) float64 { return Atan(a[0]) }, 1},
-	{"Asin", "AsinAcos", 0, func(a []float64) float64 { return Asin(a[0]) }, 1},
-	{"Acos", "AsinAcos", 1, func(a []float64) float64 { return Acos(a[0]) }, 1},
-	{"Sinh", "SinhCoshTanh", 0, func(a []float64) float64 { return Sinh(a[0]) }, 1},
-	{"Cosh", "SinhCoshTanh", 1, func(a []float64) float64 { return Cosh(a[0]) }, 1},
-	{"Tanh", "SinhCoshTanh", 2, func(a []float64) float64 { return Tanh(a[0]) }, 1},
-	{"Atan2", "Atan2", 0, func(a []float64) float64 { return Atan2(a[0], a[1]) }, 1},
-	{"Hypot", "Hypot", 0, func(a []float64) float64 { return Hypot(a[0], a[1]) }, 1},
-	{"Pow", "Pow", 0, func(a []float64) float64 { return Pow(a[0], a[1]) }, 1},
+	{"Sin", "SinCosTan", 0, func(a []float64) float64 { return Sin(a[0]) }, 0.8},
+	{"Cos", "SinCosTan", 1, func(a []float64) float64 { return Cos(a[0]) }, 0.8},
+	{"Exp", "Exp", 0, func(a []float64) float64 { return Exp(a[0]) }, 0.76},
+	{"Exp2", "Exp2", 0, func(a []float64) float64 { return Exp2(a[0]) }, 0.76},
+	{"Log", "LogLog2Log10", 0, func(a []float64) float64 { return Log(a[0]) }, 0.51},
+	{"Log2", "LogLog2Log10", 1, func(a []float64) float64 { return Log2(a[0]) }, 0.51},
+	{"Log10", "LogLog2Log10", 2, func(a []float64) float64 { return Log10(a[0]) }, 0.51},
+	{"Log1p", "Log1p", 0, func(a []float64) float64 { return Log1p(a[0]) }, 0.51},
+	{"Tan", "SinCosTan", 2, func(a []float64) float64 { return Tan(a[0]) }, 0.8},
+	{"Expm1", "Expm1", 0, func(a []float64) float64 { return Expm1(a[0]) }, 0.51},
+	{"Atan", "Atan", 0, func(a []float64) float64 { return Atan(a[0]) }, 0.8},
+	{"Asin", "AsinAcos", 0, func(a []float64) float64 { return Asin(a[0]) }, 0.8},
+	{"Acos", "AsinAcos", 1, func(a []float64) float64 { return Acos(a[0]) }, 0.8},
+	{"Sinh", "SinhCoshTanh", 0, func(a []float64) float64 { return Sinh(a[0]) }, 0.51},
+	{"Cosh", "SinhCoshTanh", 1, func(a []float64) float64 { return Cosh(a[0]) }, 0.51},
+	{"Tanh", "SinhCoshTanh", 2, func(a []float64) float64 { return Tanh(a[0]) }, 0.51},
+	{"Atan2", "Atan2", 0, func(a []float64) float64 { return Atan2(a[0], a[1]) }, 0.8},
+	{"Hypot", "Hypot", 0, func(a []float64) float64 { return Hypot(a[0], a[1]) }, 0.51},
+	{"Pow", "Pow", 0, func(a []float64) float64 { return Pow(a[0], a[1]) }, 0.6},
 }
 
 // TestReference compares every function with 50-digit mpmath values
@@ -145,7 +149,7 @@ func TestReference(t *testing.T) {
 					bad++
 				}
 			}
-			t.Logf("%s: max error %.3f ulp at %v (%d over %.1f)", rf.name, worst, worstIn, bad, rf.bound)
+			t.Logf("%s: max error %.3f ulp at %v (%d over %.2f)", rf.name, worst, worstIn, bad, rf.bound)
 		})
 	}
 }
