@@ -9,10 +9,20 @@ import "math"
 // 2^-64). All products are rounded on their own (float64(...)) so that no
 // build fuses them into multiply-adds.
 
-// expCore returns e^(hi+lo) for hi+lo in [-746, 710]
-// and |lo| <= 2^-20·|hi| (or tiny): results beyond the float64 range become
-// +Inf or 0, subnormal results are rounded twice (error below one ulp).
+// expCore returns e^(hi+lo) for |lo| <= 2^-20·|hi| (or tiny): results
+// beyond the float64 range become +Inf or 0, subnormal results are rounded
+// twice (error below 0.76 ulp), NaN stays NaN.
 func expCore(hi, lo float64) float64 {
+	if !(hi >= -746 && hi <= 710) {
+		switch {
+		case hi != hi:
+			return hi
+		case hi > 0:
+			return math.Inf(1)
+		default:
+			return 0
+		}
+	}
 	const shift = 0x1.8p52
 	kd := float64(hi*invLn2x64) + shift
 	k := int64(math.Float64bits(kd)) // low bits hold round(hi·64/ln2)
@@ -53,16 +63,6 @@ func expCore(hi, lo float64) float64 {
 // Very large values overflow to 0 or +Inf.
 // Very small values underflow to 1.
 func Exp(x float64) float64 {
-	if !(x >= -746 && x <= 710) {
-		switch {
-		case x != x:
-			return x
-		case x > 0:
-			return math.Inf(1)
-		default:
-			return 0
-		}
-	}
 	return expCore(x, 0)
 }
 

@@ -79,9 +79,6 @@ func log1pSmall(rh, rl float64) (h, l float64) {
 //	Log(x < 0) = NaN
 //	Log(NaN) = NaN
 func Log(x float64) float64 {
-	if !(x > 0 && x <= math.MaxFloat64) {
-		return logSpecial(x)
-	}
 	return logFast(x, 0)
 }
 
@@ -89,6 +86,9 @@ func Log(x float64) float64 {
 // about 0.5 ulp: like logCore but with -r²/2 rounded, which costs at most
 // 2^-62 relative, and a single final rounding.
 func logFast(x, add float64) float64 {
+	if !(x > 0 && x <= math.MaxFloat64) {
+		return logSpecial(x)
+	}
 	k, t, rh, rl := logReduce(x)
 	r2 := float64(rh * rh)
 	// -r²/2 + r³·(1/3 - r/4 + r²/5 - r³/6 + r⁴/7)

@@ -119,11 +119,5 @@ func powPositive(x, y float64) float64 {
 	lhh := head(lh)
 	ph := float64(yh * lhh)
 	pl := float64(yh*(lh-lhh)) + float64(yl*lh) + float64(y*ll)
-	switch {
-	case ph > 710:
-		return math.Inf(1)
-	case ph < -746:
-		return 0
-	}
 	return expCore(ph, pl)
 }

@@ -166,9 +166,13 @@ func window(p int) (uint64, uint64, uint64) {
 	return get(i)<<s | get(i+1)>>(64-s), get(i+1)<<s | get(i+2)>>(64-s), get(i+2)<<s | get(i+3)>>(64-s)
 }
 
-// reduceArg returns n and y0+y1 = x - n·π/2 for finite |x| > π/4.
+// mediumLimit is where reduceMedium stops being exact (|fn| < 2^20).
+const mediumLimit = 0x1p20 * pio2x1
+
+// reduceArg returns n and y0+y1 = x - n·π/2 for finite |x| > π/4. The
+// hot functions inline its test so that the common case costs one call.
 func reduceArg(x, ax float64) (int, float64, float64) {
-	if ax < 0x1p20*pio2x1 {
+	if ax < mediumLimit {
 		return reduceMedium(x)
 	}
 	return reducePayneHanek(x)
@@ -193,7 +197,13 @@ func Sin(x float64) float64 {
 	if ax > math.MaxFloat64 || x != x {
 		return math.NaN()
 	}
-	n, y0, y1 := reduceArg(x, ax)
+	var n int
+	var y0, y1 float64
+	if ax < mediumLimit {
+		n, y0, y1 = reduceMedium(x)
+	} else {
+		n, y0, y1 = reducePayneHanek(x)
+	}
 	z := float64(y0 * y0)
 	w := float64(z * z)
 	var r float64
@@ -226,7 +236,13 @@ func Cos(x float64) float64 {
 	if ax > math.MaxFloat64 || x != x {
 		return math.NaN()
 	}
-	n, y0, y1 := reduceArg(x, ax)
+	var n int
+	var y0, y1 float64
+	if ax < mediumLimit {
+		n, y0, y1 = reduceMedium(x)
+	} else {
+		n, y0, y1 = reducePayneHanek(x)
+	}
 	z := float64(y0 * y0)
 	w := float64(z * z)
 	var r float64
@@ -261,7 +277,13 @@ func Sincos(x float64) (sin, cos float64) {
 	if ax > math.MaxFloat64 || x != x {
 		return math.NaN(), math.NaN()
 	}
-	n, y0, y1 := reduceArg(x, ax)
+	var n int
+	var y0, y1 float64
+	if ax < mediumLimit {
+		n, y0, y1 = reduceMedium(x)
+	} else {
+		n, y0, y1 = reducePayneHanek(x)
+	}
 	z := float64(y0 * y0)
 	w := float64(z * z)
 	s, c := ksinz(y0, y1, z, w), kcosz(y0, y1, z, w)
