@@ -27,6 +27,18 @@ var (
 	jmaskInv = [4]float64{0, math.Copysign(0, -1), 0, math.Copysign(0, -1)}
 )
 
+// cmul is the complex product a·b with the roundings of Go's complex128
+// multiply on amd64 (re = ar·br − ai·bi, im = ar·bi + ai·br, every product
+// rounded). Written out because arm64 and amd64 v3 fuse one product of
+// each part into a multiply-add, which changes the last bits there; with
+// cmul every machine gets the bits of the AVX kernels, which round every
+// product too. The package's real products that feed a sum are rounded by
+// float64(...) for the same reason.
+func cmul(a, b complex128) complex128 {
+	ar, ai, br, bi := real(a), imag(a), real(b), imag(b)
+	return complex(float64(ar*br)-float64(ai*bi), float64(ar*bi)+float64(ai*br))
+}
+
 func isPow2(n int) bool { return n > 0 && n&(n-1) == 0 }
 
 func newFFTPlan(n int) *fftPlan {
@@ -164,9 +176,9 @@ func (p *fftPlan) transform(x []complex128, inverse bool) {
 					bpd, bmd := b+d, b-d
 					jbmd := complex(-imag(bmd), real(bmd))
 					d0[k] = apc + bpd
-					d1[k] = w1 * (amc + jbmd)
-					d2[k] = w2 * (apc - bpd)
-					d3[k] = w3 * (amc - jbmd)
+					d1[k] = cmul(w1, amc+jbmd)
+					d2[k] = cmul(w2, apc-bpd)
+					d3[k] = cmul(w3, amc-jbmd)
 				}
 			} else {
 				for k := range s0 {
@@ -175,9 +187,9 @@ func (p *fftPlan) transform(x []complex128, inverse bool) {
 					bpd, bmd := b+d, b-d
 					jbmd := complex(-imag(bmd), real(bmd))
 					d0[k] = apc + bpd
-					d1[k] = w1 * (amc - jbmd)
-					d2[k] = w2 * (apc - bpd)
-					d3[k] = w3 * (amc + jbmd)
+					d1[k] = cmul(w1, amc-jbmd)
+					d2[k] = cmul(w2, apc-bpd)
+					d3[k] = cmul(w3, amc+jbmd)
 				}
 			}
 		}
@@ -226,9 +238,9 @@ func radix4First(dst, src, tw []complex128, m int, inverse bool) {
 		o := dst[4*q : 4*q+4 : 4*q+4]
 		t := tw[3*q : 3*q+3 : 3*q+3]
 		o[0] = apc + bpd
-		o[1] = t[0] * (amc - jbmd)
-		o[2] = t[1] * (apc - bpd)
-		o[3] = t[2] * (amc + jbmd)
+		o[1] = cmul(t[0], amc-jbmd)
+		o[2] = cmul(t[1], apc-bpd)
+		o[3] = cmul(t[2], amc+jbmd)
 	}
 }
 
@@ -255,9 +267,9 @@ func radix4Second(dst, src, tw []complex128, m int, inverse bool) {
 				jbmd = complex(imag(bmd), -real(bmd))
 			}
 			o[k] = apc + bpd
-			o[4+k] = w1 * (amc - jbmd)
-			o[8+k] = w2 * (apc - bpd)
-			o[12+k] = w3 * (amc + jbmd)
+			o[4+k] = cmul(w1, amc-jbmd)
+			o[8+k] = cmul(w2, apc-bpd)
+			o[12+k] = cmul(w3, amc+jbmd)
 		}
 	}
 }
@@ -297,9 +309,9 @@ func (r *realFFT) forward(dst []complex128, x []float64) {
 	for k := 1; k < h; k++ {
 		a, b := z[k], z[h-k]
 		bc := complex(real(b), -imag(b))
-		e := (a + bc) * 0.5
-		o := (a - bc) * complex(0, -0.5)
-		v := e + r.w[k]*o
+		e := cmul(a+bc, 0.5)
+		o := cmul(a-bc, complex(0, -0.5))
+		v := e + cmul(r.w[k], o)
 		dst[k] = v
 		dst[r.n-k] = complex(real(v), -imag(v))
 	}
@@ -316,12 +328,12 @@ func (r *realFFT) inverseReal(dst []float64, X []complex128) {
 	for k := 0; k < h; k++ {
 		a := X[k]
 		b := X[(n-k)&(n-1)]
-		hk := (a + complex(real(b), -imag(b))) * 0.5
+		hk := cmul(a+complex(real(b), -imag(b)), 0.5)
 		a2 := X[k+h]
 		b2 := X[(n-k-h)&(n-1)]
-		hk2 := (a2 + complex(real(b2), -imag(b2))) * 0.5
+		hk2 := cmul(a2+complex(real(b2), -imag(b2)), 0.5)
 		e := hk + hk2
-		o := (hk - hk2) * complex(real(r.w[k]), -imag(r.w[k]))
+		o := cmul(hk-hk2, complex(real(r.w[k]), -imag(r.w[k])))
 		z[k] = e + complex(-imag(o), real(o))
 	}
 	r.h.transform(z, true)

@@ -145,7 +145,7 @@ func AndenGenerator(J, Q int) (xi, sigma []float64) {
 	}
 	elbow := x
 	for q := 0; q < Q-1; q++ {
-		x -= 1 / float64(Q) * elbow
+		x -= float64(1 / float64(Q) * elbow)
 		xi, sigma = append(xi, x), append(sigma, sMin)
 	}
 	return xi, sigma
@@ -164,7 +164,7 @@ func sigmaPsi(xi float64, Q int) float64 {
 
 // maxDyadicSubsampling is the largest j with |ξ|+ασ < 2^−(j+1).
 func maxDyadicSubsampling(xi, sigma float64) int {
-	ub := math.Min(math.Abs(xi)+alpha*sigma, 0.5)
+	ub := math.Min(math.Abs(xi)+float64(alpha*sigma), 0.5)
 	return int(math.Floor(-math.Log2(ub))) - 1
 }
 
@@ -206,7 +206,7 @@ func Morlet(N int, xi, sigma float64) []float64 {
 	if xi != 0 {
 		kappa := gab[0] / low[0]
 		for k := range gab {
-			gab[k] -= kappa * low[k]
+			gab[k] -= float64(kappa * low[k])
 		}
 		h = gab
 	}

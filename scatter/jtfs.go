@@ -260,7 +260,7 @@ func freqAverager(phi []float64, rIn, rOut int) []float64 {
 			s := 0.0
 			for k := 0; k < rIn; k++ {
 				ph := 2 * math.Pi * float64((k*(q*m-r))%rIn) / float64(rIn)
-				s += phi[k] * math.Cos(ph)
+				s += float64(phi[k] * math.Cos(ph))
 			}
 			a[q*rIn+r] = s / float64(rIn)
 		}
@@ -550,7 +550,7 @@ func (t *JTFS) freqCoefs(pl *plane, i, Rn, b0, b1 int, Y []complex128, U []float
 				b := B[r*t.nfr : r*t.nfr+len(x)]
 				var s complex128
 				for ii, v := range x {
-					s += b[ii] * v
+					s += cmul(b[ii], v)
 				}
 				y[r] = s
 			}
@@ -562,7 +562,7 @@ func (t *JTFS) freqCoefs(pl *plane, i, Rn, b0, b1 int, Y []complex128, U []float
 		}
 		u := U[(tt-b0)*Rn : (tt-b0+1)*Rn]
 		for r, v := range y {
-			u[r] = math.Sqrt(real(v)*real(v) + imag(v)*imag(v))
+			u[r] = math.Sqrt(float64(real(v)*real(v)) + float64(imag(v)*imag(v)))
 		}
 	}
 }
@@ -635,7 +635,7 @@ func (t *JTFS) freqPath(pl *plane, i int, path int, f Reducer, back bool) (float
 				for _, w := range ker[run[0]:run[1]] {
 					urow := U[col*Rn : (col+1)*Rn]
 					for r, v := range urow {
-						srow[r] += w * v
+						srow[r] += float64(w * v)
 					}
 					col--
 				}
@@ -659,7 +659,7 @@ func (t *JTFS) freqPath(pl *plane, i int, path int, f Reducer, back bool) (float
 			a := A[q*R : (q+1)*R]
 			s := 0.0
 			for r, v := range srow {
-				s += a[r] * v
+				s += float64(a[r] * v)
 			}
 			out[j] = s
 		}
@@ -678,7 +678,7 @@ func (t *JTFS) freqPath(pl *plane, i int, path int, f Reducer, back bool) (float
 				}
 				a := A[q*R : (q+1)*R]
 				for r := range grow {
-					grow[r] += a[r] * gj
+					grow[r] += float64(a[r] * gj)
 				}
 			}
 		}
@@ -709,7 +709,7 @@ func (t *JTFS) freqPath(pl *plane, i int, path int, f Reducer, back bool) (float
 					for _, w := range ker[run[0]:run[1]] {
 						urow := gU[col*Rn : (col+1)*Rn]
 						for r, v := range grow {
-							urow[r] += w * v
+							urow[r] += float64(w * v)
 						}
 						col--
 					}
@@ -736,7 +736,7 @@ func (t *JTFS) freqPath(pl *plane, i int, path int, f Reducer, back bool) (float
 					b := B[r*t.nfr : r*t.nfr+len(gx)]
 					for ii := range gx {
 						bb := b[ii]
-						gx[ii] += complex(real(bb), -imag(bb)) * gy
+						gx[ii] += cmul(complex(real(bb), -imag(bb)), gy)
 					}
 				}
 			} else {
@@ -752,11 +752,11 @@ func (t *JTFS) freqPath(pl *plane, i int, path int, f Reducer, back bool) (float
 }
 
 func modGrad(y complex128, g float64) complex128 {
-	a := math.Sqrt(real(y)*real(y) + imag(y)*imag(y))
+	a := math.Sqrt(float64(real(y)*real(y)) + float64(imag(y)*imag(y)))
 	if a == 0 {
 		return 0
 	}
-	return y * complex(g/a, 0)
+	return cmul(y, complex(g/a, 0))
 }
 
 const kernelFloor = 1e-13
@@ -812,7 +812,7 @@ func freqMatrix(psi []float64, k int) []complex128 {
 			d := ((r<<k-i)%nfr + nfr) % nfr
 			var s complex128
 			for K, v := range psi {
-				s += complex(v, 0) * cs[(K*d)%nfr]
+				s += cmul(complex(v, 0), cs[(K*d)%nfr])
 			}
 			B[r*nfr+i] = s / complex(float64(nfr), 0)
 		}

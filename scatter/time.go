@@ -320,7 +320,7 @@ func periodizeProduct(dst, src []complex128, h level, c float64) {
 			d := dst[lo-r : e-r]
 			s, hh := src[lo:e], rn.v[lo-rn.lo:e-rn.lo]
 			for k := range d {
-				d[k] += s[k] * complex(c*hh[k], 0)
+				d[k] += cmul(s[k], complex(c*hh[k], 0))
 			}
 			lo = e
 		}
@@ -339,7 +339,7 @@ func tileProduct(g, src []complex128, h level, c float64) {
 			gg := g[lo:e]
 			s, hh := src[lo-r:e-r], rn.v[lo-rn.lo:e-rn.lo]
 			for k := range gg {
-				gg[k] += s[k] * complex(c*hh[k], 0)
+				gg[k] += cmul(s[k], complex(c*hh[k], 0))
 			}
 			lo = e
 		}
@@ -349,7 +349,7 @@ func tileProduct(g, src []complex128, h level, c float64) {
 func modulus(dst []float64, y []complex128) {
 	for i, v := range y {
 		re, im := real(v), imag(v)
-		dst[i] = math.Sqrt(re*re + im*im)
+		dst[i] = math.Sqrt(float64(re*re) + float64(im*im))
 	}
 }
 
@@ -362,7 +362,7 @@ func modulusAdjointAbs(y []complex128, g, a []float64) {
 			y[i] = 0
 			continue
 		}
-		y[i] = v * complex(g[i]/a[i], 0)
+		y[i] = cmul(v, complex(g[i]/a[i], 0))
 	}
 }
 
@@ -370,12 +370,12 @@ func modulusAdjointAbs(y []complex128, g, a []float64) {
 func modulusAdjoint(y []complex128, g []float64) {
 	for i, v := range y {
 		re, im := real(v), imag(v)
-		a := math.Sqrt(re*re + im*im)
+		a := math.Sqrt(float64(re*re) + float64(im*im))
 		if a == 0 {
 			y[i] = 0
 			continue
 		}
-		y[i] = v * complex(g[i]/a, 0)
+		y[i] = cmul(v, complex(g[i]/a, 0))
 	}
 }
 
