@@ -117,7 +117,7 @@ func (d *SoftDTW) Value(a, b []float64) float64 {
 				i, j := i0+q, t-q
 				d := a[i-1] - b[j-1]
 				k := at[c]
-				r[k] = d*d + mn[c] - g*lg[c]
+				r[k] = float64(d*d) + mn[c] - float64(g*lg[c])
 				is := 1 / s[c]
 				w[3*k], w[3*k+1], w[3*k+2] = ev[3*c]*is, ev[3*c+1]*is, ev[3*c+2]*is
 			}
@@ -155,7 +155,7 @@ func (d *SoftDTW) Gradient(a, b, ga, gb []float64, scale float64) {
 			next := e[(i+1)*cols : (i+2)*cols]
 			wn := w[3*(i+1)*cols : 3*(i+2)*cols]
 			for j := 1; j < m; j++ {
-				cur[j] = next[j]*wn[3*j+1] + next[j+1]*wn[3*(j+1)]
+				cur[j] = float64(next[j]*wn[3*j+1]) + float64(next[j+1]*wn[3*(j+1)])
 			}
 			cur[m] = next[m] * wn[3*m+1]
 		} else {
@@ -164,20 +164,20 @@ func (d *SoftDTW) Gradient(a, b, ga, gb []float64, scale float64) {
 		}
 		carry := cur[m]
 		for j := m - 1; j >= 1; j-- {
-			carry = cur[j] + carry*wi[3*(j+1)+2]
+			carry = cur[j] + float64(carry*wi[3*(j+1)+2])
 			cur[j] = carry
 		}
 		// ∂C[i][j]/∂a_i = 2(a_i − b_j) = −∂C/∂b_j.
 		ai, gai := a[i-1], 0.0
 		if gb != nil {
 			for j := 1; j <= m; j++ {
-				t := 2 * cur[j] * (ai - b[j-1]) * scale
+				t := float64(2 * cur[j] * (ai - b[j-1]) * scale)
 				gai += t
 				gb[j-1] -= t
 			}
 		} else {
 			for j := 1; j <= m; j++ {
-				gai += 2 * cur[j] * (ai - b[j-1]) * scale
+				gai += float64(2 * cur[j] * (ai - b[j-1]) * scale)
 			}
 		}
 		if ga != nil {
@@ -284,7 +284,7 @@ func (l *DTWEnvelope) Eval(x, grad []float64) float64 {
 		if grad != nil {
 			l.dtw.Gradient(l.env, l.env, l.genv, l.genv, -0.5)
 		}
-		v -= 0.5 * (dxx + l.dtt)
+		v -= float64(0.5 * (dxx + l.dtt))
 	}
 	if grad != nil {
 		if l.sm != nil {

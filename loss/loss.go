@@ -12,6 +12,11 @@
 // adjoints of package dsp; every setting has a name and a default equal to
 // METHOD ('soundmatch losses' lists them). PLoss and PLossU score
 // parameters (METHOD §6).
+//
+// Products that feed a sum are rounded on their own, float64(a*b): arm64
+// and amd64 v3 builds would otherwise fuse them into multiply-adds and
+// return other last bits than amd64, and a study's results must be the
+// same on every machine.
 package loss
 
 import (

@@ -73,7 +73,7 @@ func NewMRSTFT(target []float64, s Settings) (*MRSTFT, error) {
 		st.Magnitude(t, target)
 		norm := 0.0
 		for _, v := range t {
-			norm += v * v
+			norm += float64(v * v)
 		}
 		l.st = append(l.st, st)
 		l.target = append(l.target, t)
@@ -101,7 +101,7 @@ func (l *MRSTFT) Eval(x, grad []float64) float64 {
 		ratio := l.ratio[:len(sx)]
 		for k, a := range sx {
 			d := a - t[k]
-			dd += d * d
+			dd += float64(d * d)
 			ratio[k] = a / t[k]
 		}
 		logs(ratio, ratio)
@@ -111,7 +111,7 @@ func (l *MRSTFT) Eval(x, grad []float64) float64 {
 		inv := 1 / float64(len(sx))
 		dn := math.Sqrt(dd)
 		sc := dn / l.tnorm[r]
-		total += ir * (l.wsc*sc + l.wlog*lm*inv)
+		total += float64(ir * (float64(l.wsc*sc) + float64(l.wlog*lm*inv)))
 		if grad == nil {
 			continue
 		}
@@ -123,7 +123,7 @@ func (l *MRSTFT) Eval(x, grad []float64) float64 {
 		clog := ir * l.wlog * inv
 		for k, a := range sx {
 			d := a - t[k]
-			sx[k] = csc*d + signTimes(d, clog/a)
+			sx[k] = float64(csc*d) + signTimes(d, clog/a)
 		}
 		st.Adjoint(l.gtmp, sx)
 		for k, v := range l.gtmp {

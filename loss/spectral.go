@@ -201,8 +201,8 @@ func (l *SimseSpec) Eval(x, grad []float64) float64 {
 			b = c
 		}
 		bs[i] = b
-		sab += a[i] * b
-		sbb += b * b
+		sab += float64(a[i] * b)
+		sbb += float64(b * b)
 	}
 	alpha := 0.0
 	if sbb > 0 {
@@ -211,9 +211,9 @@ func (l *SimseSpec) Eval(x, grad []float64) float64 {
 	inv := 1 / float64(len(l.s))
 	sum, res := 0.0, 0.0
 	for i, b := range bs {
-		d := a[i] - alpha*b
-		sum += d * d
-		res += d * b
+		d := a[i] - float64(alpha*b)
+		sum += float64(d * d)
+		res += float64(d * b)
 	}
 	if grad != nil {
 		// L = (1/N)Σ(a − αb)²: ∂L/∂b_i = −(2/N)α(a_i − αb_i) + ∂L/∂α·∂α/∂b_i
@@ -229,7 +229,7 @@ func (l *SimseSpec) Eval(x, grad []float64) float64 {
 				continue
 			}
 			b := bs[i]
-			l.g[i] = -2*inv*alpha*(a[i]-alpha*b) + dalpha*(a[i]-2*alpha*b)
+			l.g[i] = float64(-2*inv*alpha*(a[i]-float64(alpha*b))) + float64(dalpha*(a[i]-float64(2*alpha*b)))
 		}
 		l.st.Adjoint(grad, l.g)
 	}
