@@ -40,12 +40,12 @@ func Hypot(p, q float64) float64 {
 	case eq < 1023-500:
 		p, q, scale = float64(p*0x1p600), float64(q*0x1p600), 0x1p-600
 	}
-	ph, pl := twoProd(p, p)
-	qh, ql := twoProd(q, q)
-	sh, se := twoSum(ph, qh)
+	ph, pl := square(p)
+	qh, ql := square(q)
+	sh, se := fastTwoSum(ph, qh) // p >= q
 	sl := se + pl + ql
 	h := math.Sqrt(sh)
-	hh, hl := twoProd(h, h)
+	hh, hl := square(h)
 	h += (((sh - hh) - hl) + sl) / (float64(2 * h))
 	return float64(h * scale)
 }

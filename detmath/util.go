@@ -40,3 +40,14 @@ func twoProd(a, b float64) (p, e float64) {
 	e = float64(ah*bh) - p + float64(ah*bl) + float64(al*bh) + float64(al*bl)
 	return
 }
+
+// square returns p = fl(x*x) and e with x*x = p + e, splitting x with
+// Veltkamp's constant 2^27+1 (no overflow for |x| < 2^996).
+func square(x float64) (p, e float64) {
+	p = float64(x * x)
+	c := float64(x * 134217729)
+	xh := c - (c - x)
+	xl := x - xh
+	e = float64(xh*xh) - p + float64(2*float64(xh*xl)) + float64(xl*xl)
+	return
+}
