@@ -68,6 +68,20 @@ def check_job(path, job, claims):
             raise Bad(f"{where}: backoffLimitPerIndex needs completionMode: Indexed")
         if restart != "Never":
             raise Bad(f"{where}: backoffLimitPerIndex needs restartPolicy: Never")
+    pfp = spec.get("podFailurePolicy")
+    if pfp is not None:
+        if restart != "Never":
+            raise Bad(f"{where}: podFailurePolicy needs restartPolicy: Never")
+        for r in pfp.get("rules") or []:
+            if r.get("action") not in ("FailJob", "FailIndex", "Ignore", "Count"):
+                raise Bad(f"{where}: podFailurePolicy action {r.get('action')!r}")
+            if r.get("action") == "FailIndex" and "backoffLimitPerIndex" not in spec:
+                raise Bad(f"{where}: podFailurePolicy FailIndex needs backoffLimitPerIndex")
+            if ("onExitCodes" in r) == ("onPodConditions" in r):
+                raise Bad(f"{where}: a podFailurePolicy rule needs onExitCodes or onPodConditions")
+            for c in r.get("onPodConditions") or []:
+                if not c.get("type"):
+                    raise Bad(f"{where}: podFailurePolicy onPodConditions without type")
     if spec.get("completionMode") == "Indexed" and comp is None:
         raise Bad(f"{where}: an Indexed Job needs completions")
     if "maxFailedIndexes" in spec and comp is not None and spec["maxFailedIndexes"] > comp:
