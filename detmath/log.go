@@ -110,6 +110,18 @@ func logSpecial(x float64) float64 {
 	}
 }
 
+// logMant returns log(m) = h + l (unnormalised, relative error near
+// 2^-62) for the m that logReduce split off: the table's -log(invc) plus
+// log1p(r), like logFast.
+func logMant(t int, rh, rl float64) (h, l float64) {
+	r2 := float64(rh * rh)
+	p := float64(r2*-0.5) + float64(float64(r2*rh)*(1.0/3+float64(rh*(-1.0/4))+float64(r2*(1.0/5+float64(rh*(-1.0/6))))+
+		float64(float64(r2*r2)*(1.0/7))))
+	h, e := twoSum(logTab[t+1], rh)
+	l = e + logTab[t+2] + (rl + float64(rh*-rl)) + p
+	return
+}
+
 // Log2 returns the binary logarithm of x. Log2 of an exact power of two is
 // exact.
 //
@@ -119,13 +131,10 @@ func Log2(x float64) float64 {
 		return logSpecial(x)
 	}
 	k, t, rh, rl := logReduce(x)
-	l1, l2 := log1pSmall(rh, rl)
-	// log(m) = table + log1p(r), then times 1/ln2 in double-double.
-	h, e := twoSum(logTab[t+1], l1)
-	lo := e + l2 + logTab[t+2]
-	h, lo = fastTwoSum(h, lo)
-	p, pe := twoProd(h, invLn2Hi)
-	pe += float64(h*invLn2Lo) + float64(lo*(invLn2Hi+invLn2Lo))
+	h, l := logMant(t, rh, rl)
+	// k + log(m)/ln2, the product in double-double.
+	p, pe := mul26(h, invLn2Hi)
+	pe += float64(h*invLn2Lo) + float64(l*(invLn2Hi+invLn2Lo))
 	s, se := twoSum(k, p)
 	return s + (se + pe)
 }
@@ -138,12 +147,9 @@ func Log10(x float64) float64 {
 		return logSpecial(x)
 	}
 	k, t, rh, rl := logReduce(x)
-	l1, l2 := log1pSmall(rh, rl)
-	h, e := twoSum(logTab[t+1], l1)
-	lo := e + l2 + logTab[t+2]
-	h, lo = fastTwoSum(h, lo)
-	p, pe := twoProd(h, invLn10Hi)
-	pe += float64(h*invLn10Lo) + float64(lo*(invLn10Hi+invLn10Lo))
+	h, l := logMant(t, rh, rl)
+	p, pe := mul26(h, invLn10Hi)
+	pe += float64(h*invLn10Lo) + float64(l*(invLn10Hi+invLn10Lo))
 	// k·log10(2): the head is a multiple of 2^-42, so k times it is exact.
 	s, se := twoSum(float64(k*log10of2Hi), p)
 	return s + (se + pe + float64(k*log10of2Lo))

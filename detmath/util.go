@@ -51,3 +51,12 @@ func square(x float64) (p, e float64) {
 	e = float64(xh*xh) - p + float64(2*float64(xh*xl)) + float64(xl*xl)
 	return
 }
+
+// mul26 is twoProd for a constant c with at most 26 significant bits: only
+// x needs splitting, and both partial products are exact.
+func mul26(x, c float64) (p, e float64) {
+	p = float64(x * c)
+	xh := head(x)
+	e = float64(xh*c) - p + float64((x-xh)*c)
+	return
+}
