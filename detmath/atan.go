@@ -149,11 +149,12 @@ func Atan2(y, x float64) float64 {
 		// through its derivative 1/(1+q²).
 		q := ay / ax
 		p, pe := twoProd(q, ax)
-		qe := ((ay - p) - pe) / ax
+		// qe/(1+q²) = (ay - q·ax)/(ax + ay·q), one division.
+		c := ((ay - p) - pe) / (ax + float64(ay*q))
 		if q < 0x1p-900 || ax > 0x1p1000 {
-			qe = 0 // the error terms under- or overflow; q is accurate enough
+			c = 0 // the error terms under- or overflow; q is accurate enough
 		}
-		zh, zl = atanPos(q, qe/(1+float64(q*q)))
+		zh, zl = atanPos(q, c)
 	}
 	if x > 0 {
 		return math.Copysign(zh+zl, y)
