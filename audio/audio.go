@@ -17,6 +17,10 @@
 // There is no well-kept pure-Go audio resampler on the module proxy (the
 // maintained ones wrap libsoxr through cgo, which this project avoids), so
 // Resample is a documented Kaiser-windowed-sinc interpolator; see resample.go.
+//
+// Products that feed a sum are rounded on their own, float64(a*b): arm64
+// and amd64 v3 builds would otherwise fuse them into multiply-adds and
+// resample to other last bits than amd64.
 package audio
 
 import (

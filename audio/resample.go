@@ -72,7 +72,7 @@ func Resample(x []float64, from, to int) []float64 {
 		}
 		var s float64
 		for j := lo; j < hi; j++ {
-			s += h[j] * x[first+j]
+			s += float64(h[j] * x[first+j])
 		}
 		y[m] = s
 	}
@@ -112,7 +112,7 @@ func (k kernel) at(tau float64) float64 {
 	if xi <= -1 || xi >= 1 {
 		return 0
 	}
-	w := besselI0(k.beta*math.Sqrt(1-xi*xi)) / k.i0Beta
+	w := besselI0(k.beta*math.Sqrt(1-float64(xi*xi))) / k.i0Beta
 	a := k.r * tau
 	if a == 0 {
 		return k.r * w
@@ -127,7 +127,7 @@ func besselI0(x float64) float64 {
 	q := x * x / 4
 	sum, term := 1.0, 1.0
 	for k := 1; k < 200; k++ {
-		term *= q / float64(k*k)
+		term = float64(term * (q / float64(k*k)))
 		sum += term
 		if term < 1e-17*sum {
 			break
