@@ -6,6 +6,10 @@
 // The update rules are a few lines each, written out here so that every
 // constant (where eps sits, how ν starts, when the clip applies) is the
 // method's and visible, and so that a step allocates nothing.
+//
+// Products that feed a sum are rounded on their own, float64(a*b): arm64
+// and amd64 v3 builds would otherwise fuse them into multiply-adds, and a
+// descent's steps must be the same bits on every machine.
 package optim
 
 import (
@@ -55,7 +59,7 @@ func New(name string, n int, lr float64) (Optimizer, error) {
 func GlobalNorm(g []float64) float64 {
 	var s float64
 	for _, v := range g {
-		s += v * v
+		s += float64(v * v)
 	}
 	return math.Sqrt(s)
 }
@@ -94,7 +98,7 @@ func (o *RMSProp) Step(u, grad []float64) {
 	c := clipScale(grad)
 	for i, g := range grad {
 		g *= c
-		o.nu[i] = o.Decay*o.nu[i] + (1-o.Decay)*g*g
+		o.nu[i] = float64(o.Decay*o.nu[i]) + float64((1-o.Decay)*g*g)
 		u[i] -= o.LR * g / math.Sqrt(o.nu[i]+o.Eps)
 	}
 }
@@ -124,8 +128,8 @@ func (o *Adam) Step(u, grad []float64) {
 	bc2 := 1 - math.Pow(o.Beta2, float64(o.t))
 	for i, g := range grad {
 		g *= c
-		o.m[i] = o.Beta1*o.m[i] + (1-o.Beta1)*g
-		o.v[i] = o.Beta2*o.v[i] + (1-o.Beta2)*g*g
+		o.m[i] = float64(o.Beta1*o.m[i]) + float64((1-o.Beta1)*g)
+		o.v[i] = float64(o.Beta2*o.v[i]) + float64((1-o.Beta2)*g*g)
 		u[i] -= o.LR * (o.m[i] / bc1) / (math.Sqrt(o.v[i]/bc2) + o.Eps)
 	}
 }
@@ -147,7 +151,7 @@ func (o *SGD) Step(u, grad []float64) {
 	checkLen("SGD", o.n, u, grad)
 	c := clipScale(grad)
 	for i, g := range grad {
-		u[i] -= o.LR * g * c
+		u[i] -= float64(o.LR * g * c)
 	}
 }
 

@@ -24,7 +24,7 @@ func (r *RandomSearch) Search(ctx context.Context, f Objective, u0 []float64, bu
 			break
 		}
 		for i := range u {
-			u[i] = 2*rng.Float64() - 1
+			u[i] = float64(2*rng.Float64()) - 1
 		}
 	}
 	return b.result()
