@@ -106,14 +106,14 @@ func Diagnose(ctx context.Context, prog *synth.Program, cfg DiagnoseConfig) (*Di
 			for k := range params {
 				var s float64
 				for j, gj := range g {
-					s += gj * jac[k][j]
+					s += float64(gj * jac[k][j])
 				}
 				du := (params[k].Max - params[k].Min) / 2
 				pr.Grad[k] = s * du
 				e := match.ToU(params[k], tv[k]) - match.ToU(params[k], pv[k])
-				dot += -pr.Grad[k] * e
-				gg += pr.Grad[k] * pr.Grad[k]
-				ee += e * e
+				dot += float64(-pr.Grad[k] * e)
+				gg += float64(pr.Grad[k] * pr.Grad[k])
+				ee += float64(e * e)
 			}
 			pr.Cosine = math.NaN()
 			if gg > 0 && ee > 0 {
@@ -126,7 +126,7 @@ func Diagnose(ctx context.Context, prog *synth.Program, cfg DiagnoseConfig) (*Di
 				a := float64(s) / float64(cfg.LineSteps)
 				for k := range params {
 					u0, u1 := match.ToU(params[k], pv[k]), match.ToU(params[k], tv[k])
-					v[k] = match.FromU(params[k], u0+a*(u1-u0))
+					v[k] = match.FromU(params[k], u0+float64(a*(u1-u0)))
 				}
 				p.Render(v, x, nil)
 				y := l.Eval(x, nil)

@@ -6,6 +6,10 @@
 //
 // Grid points and diagnostic points are independent, so both are spread
 // over a pool of workers, each with its own program clone and loss plan.
+//
+// Products that feed a sum are rounded on their own, float64(a*b), so that
+// arm64 and amd64 v3 builds, which would fuse them into multiply-adds,
+// compute the same bits as amd64.
 package landscape
 
 import (
@@ -57,7 +61,7 @@ type Result struct {
 func Axis(p synth.Param, n int) []float64 {
 	v := make([]float64, n)
 	for i := range v {
-		v[i] = p.Min + (p.Max-p.Min)*float64(i)/float64(n-1)
+		v[i] = p.Min + float64((p.Max-p.Min)*float64(i)/float64(n-1))
 	}
 	v[n-1] = p.Max
 	return v
