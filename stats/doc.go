@@ -12,4 +12,8 @@
 //
 // Functions return an error for input a user can cause: fewer than two
 // groups, an empty group, a NaN value, data whose statistic is undefined.
+//
+// Products that feed a sum are rounded on their own, float64(a*b), so that
+// arm64 and amd64 v3 builds, which would fuse them into multiply-adds,
+// compute the same bits as amd64.
 package stats

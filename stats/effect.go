@@ -103,10 +103,10 @@ func CohenD(a, b []float64) float64 {
 	ma, mb := mean(a), mean(b)
 	var ssa, ssb float64
 	for _, v := range a {
-		ssa += (v - ma) * (v - ma)
+		ssa += float64((v - ma) * (v - ma))
 	}
 	for _, v := range b {
-		ssb += (v - mb) * (v - mb)
+		ssb += float64((v - mb) * (v - mb))
 	}
 	s := math.Sqrt((ssa + ssb) / float64(len(a)+len(b)-2))
 	return (ma - mb) / s

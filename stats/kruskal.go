@@ -47,7 +47,7 @@ func KruskalWallis(groups [][]float64) (Kruskal, error) {
 	ranks, ties := Ranks(nil, pooled)
 	res := Kruskal{DF: len(groups) - 1}
 	nf := float64(n)
-	c := 1 - ties/(nf*nf*nf-nf)
+	c := 1 - ties/(float64(nf*nf*nf)-nf)
 	if c == 0 {
 		res.H, res.P = math.NaN(), math.NaN()
 		return res, fmt.Errorf("Kruskal-Wallis: %w, H is undefined", ErrAllTied)
@@ -61,7 +61,7 @@ func KruskalWallis(groups [][]float64) (Kruskal, error) {
 		off += len(g)
 		ssbn += r * r / float64(len(g))
 	}
-	h := 12/(nf*(nf+1))*ssbn - 3*(nf+1)
+	h := float64(12/(nf*(nf+1))*ssbn) - float64(3*(nf+1))
 	res.H = h / c
 	res.P = ChiSquareSF(res.H, res.DF)
 	return res, nil

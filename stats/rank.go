@@ -36,7 +36,7 @@ func Ranks(dst, x []float64) ([]float64, float64) {
 			dst[idx[m]] = r
 		}
 		t := float64(j - i)
-		ties += t*t*t - t
+		ties += float64(t*t*t) - t
 		i = j
 	}
 	return dst, ties

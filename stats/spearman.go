@@ -48,9 +48,9 @@ func Spearman(x, y []float64) (Correlation, error) {
 	var sxy, sxx, syy float64
 	for i := range rx {
 		dx, dy := rx[i]-m, ry[i]-m
-		sxy += dx * dy
-		sxx += dx * dx
-		syy += dy * dy
+		sxy += float64(dx * dy)
+		sxx += float64(dx * dx)
+		syy += float64(dy * dy)
 	}
 	res := Correlation{N: n}
 	if sxx == 0 || syy == 0 {
