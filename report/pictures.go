@@ -129,7 +129,7 @@ func violinPicture(c *Cell, dir string, files []string) error {
 		p.Add(v)
 	}
 	// Head room for the legend above the tallest violin.
-	p.Y.Max += 0.25 * (p.Y.Max - p.Y.Min)
+	p.Y.Max += float64(0.25 * (p.Y.Max - p.Y.Min))
 	p.NominalX(names...)
 	p.X.Min, p.X.Max = -0.6, float64(len(names))-0.4
 	p.Add(plotter.NewGrid())

@@ -11,6 +11,10 @@
 // and no time or absolute path is written. A partial study (trials still
 // running, no ratings yet) gives a partial report that lists what is
 // missing.
+//
+// Products that feed a sum are rounded on their own, float64(a*b), so that
+// arm64 and amd64 v3 builds, which would fuse them into multiply-adds,
+// write the same numbers as amd64.
 package report
 
 import (
@@ -409,7 +413,7 @@ func quantile(sorted []float64, q float64) float64 {
 		return sorted[len(sorted)-1]
 	}
 	f := pos - float64(i)
-	return sorted[i] + f*(sorted[i+1]-sorted[i])
+	return sorted[i] + float64(f*(sorted[i+1]-sorted[i]))
 }
 
 // listeningStatus notes raters who have not rated every item.
