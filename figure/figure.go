@@ -1,6 +1,11 @@
 // Package figure draws the pictures soundmatch produces (loss curves,
 // spectrograms, landscapes, violins) with gonum/plot and saves them as PNG
 // or SVG, chosen by the file name's extension.
+//
+// Products that feed a sum are rounded on their own, float64(a*b): the
+// pictures need not be bit-identical across machines, but the module as a
+// whole is kept free of fused multiply-adds so that a check of the
+// compiled code can demand none.
 package figure
 
 import (

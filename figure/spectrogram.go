@@ -45,7 +45,7 @@ func logSpectrogram(x []float64, rate float64) specGrid {
 	fft := fourier.NewFFT(specFrame)
 	win := make([]float64, specFrame)
 	for i := range win {
-		win[i] = 0.5 - 0.5*math.Cos(2*math.Pi*float64(i)/specFrame)
+		win[i] = 0.5 - float64(0.5*math.Cos(2*math.Pi*float64(i)/specFrame))
 	}
 	buf := make([]float64, specFrame)
 	coef := make([]complex128, specFrame/2+1)

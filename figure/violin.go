@@ -32,7 +32,7 @@ func SilvermanBandwidth(x []float64) float64 {
 	m /= float64(n)
 	ss := 0.0
 	for _, v := range x {
-		ss += (v - m) * (v - m)
+		ss += float64((v - m) * (v - m))
 	}
 	s := math.Sqrt(ss / float64(n-1))
 	sorted := slices.Sorted(slices.Values(x))
@@ -53,7 +53,7 @@ func quantile(sorted []float64, q float64) float64 {
 		return sorted[len(sorted)-1]
 	}
 	f := pos - float64(i)
-	return sorted[i] + f*(sorted[i+1]-sorted[i])
+	return sorted[i] + float64(f*(sorted[i+1]-sorted[i]))
 }
 
 // KDE writes into dst the Gaussian kernel density estimate of the sample x
@@ -140,7 +140,7 @@ func (v *Violin) Plot(c draw.Canvas, plt *plot.Plot) {
 	if len(v.grid) == 2 && v.grid[0] == v.grid[1] {
 		// Constant data: a horizontal bar at the value.
 		y := trY(v.grid[0])
-		c.StrokeLine2(draw.LineStyle{Color: v.Color, Width: vg.Points(2)}, trX(v.X-v.Width/2), y, trX(v.X+v.Width/2), y)
+		c.StrokeLine2(draw.LineStyle{Color: v.Color, Width: vg.Points(2)}, trX(v.X-float64(v.Width/2)), y, trX(v.X+float64(v.Width/2)), y)
 		return
 	}
 	c.FillPolygon(v.Color, c.ClipPolygonXY(poly))
@@ -162,10 +162,10 @@ func interp(xs, ys []float64, x float64) float64 {
 		return ys[len(ys)-1]
 	}
 	f := (x - xs[i-1]) / (xs[i] - xs[i-1])
-	return ys[i-1] + f*(ys[i]-ys[i-1])
+	return ys[i-1] + float64(f*(ys[i]-ys[i-1]))
 }
 
 // DataRange implements plot.DataRanger.
 func (v *Violin) DataRange() (xmin, xmax, ymin, ymax float64) {
-	return v.X - v.Width/2, v.X + v.Width/2, v.grid[0], v.grid[len(v.grid)-1]
+	return v.X - float64(v.Width/2), v.X + float64(v.Width/2), v.grid[0], v.grid[len(v.grid)-1]
 }
