@@ -71,7 +71,7 @@ func (c *CMAES) Search(ctx context.Context, f Objective, u0 []float64, budget in
 		}
 		pop *= 2
 		for i := range start {
-			start[i] = float64(2*rng.Float64()) - 1
+			start[i] = 2*uniform(rng) - 1
 		}
 	}
 	return b.result()

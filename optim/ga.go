@@ -52,7 +52,7 @@ func (g *GA) Search(ctx context.Context, f Objective, u0 []float64, budget int) 
 			copy(u, u0)
 		} else {
 			for k := range u {
-				u[k] = float64(2*rng.Float64()) - 1
+				u[k] = 2*uniform(rng) - 1
 			}
 		}
 		y, ok := b.eval(u)
@@ -85,7 +85,7 @@ func (g *GA) Search(ctx context.Context, f Objective, u0 []float64, budget int) 
 					lo, hi = hi, lo
 				}
 				span := hi - lo
-				child[k] = lo - float64(0.5*span) + float64(rng.Float64()*2*span)
+				child[k] = lo - float64(0.5*span) + float64(uniform(rng)*2*span)
 				if rng.Float64() < rate {
 					child[k] += float64(sigma * rng.NormFloat64())
 				}
