@@ -4,8 +4,8 @@
 # mappings, "- name:/value:" env items, a flow-sequence command, args as a
 # list of plain, quoted or block scalars "- >-", "- |") and stops with an
 # error on anything else it meets where it looks, rather than guess.
-# Kubernetes' $(VAR) expansion of args is not applied (run.sh refuses args
-# that contain "$(" when it uses this fallback).
+# Kubernetes' expansion of command and args is applied as k8s.py does:
+# $(NAME) of a variable in env becomes its value, $$ becomes $.
 #
 #   awk -f k8s-extract.awk deploy/kubernetes/study-job.yaml
 
@@ -34,6 +34,22 @@ function scalar(s,    q) {
 	sub(/[ \t]+#.*$/, "", s)
 	if (s ~ /^[[{&*!|>%@`]/) fail("unsupported value: " s)
 	return s
+}
+function kexpand(s,    out, tok, name, i, known) {
+	out = ""
+	while (match(s, /\$\$|\$\([A-Za-z_][A-Za-z0-9_.-]*\)/)) {
+		tok = substr(s, RSTART, RLENGTH)
+		out = out substr(s, 1, RSTART - 1)
+		if (tok == "$$") out = out "$"
+		else {
+			name = substr(tok, 3, length(tok) - 3)
+			known = 0
+			for (i = 1; i <= nenv; i++) if (envname[i] == name) { out = out envval[i]; known = 1 }
+			if (!known) out = out tok
+		}
+		s = substr(s, RSTART + RLENGTH)
+	}
+	return out s
 }
 function shq(s) { gsub(/'/, "'\\''", s); return "'" s "'" }
 function flush_block(    s, i) {
@@ -119,8 +135,8 @@ END {
 	if (failed) exit 1
 	flush_block()
 	if (mounts != 1) { printf "k8s-extract.awk: want one volumeMount, got %d\n", mounts > "/dev/stderr"; exit 1 }
-	s = "command=("; for (i = 1; i <= ncmd; i++) s = s (i > 1 ? " " : "") shq(cmd[i]); print s ")"
-	s = "args=("; for (i = 1; i <= nargs; i++) s = s (i > 1 ? " " : "") shq(args[i]); print s ")"
+	s = "command=("; for (i = 1; i <= ncmd; i++) s = s (i > 1 ? " " : "") shq(kexpand(cmd[i])); print s ")"
+	s = "args=("; for (i = 1; i <= nargs; i++) s = s (i > 1 ? " " : "") shq(kexpand(args[i])); print s ")"
 	s = "env=("; for (i = 1; i <= nenv; i++) s = s (i > 1 ? " " : "") shq(envname[i] "=" envval[i]); print s ")"
 	print "mount=" shq(mount)
 	print "completions=" (completions == "" ? 1 : completions)
