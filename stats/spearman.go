@@ -44,7 +44,7 @@ func Spearman(x, y []float64) (Correlation, error) {
 	rx, _ := Ranks(nil, x)
 	ry, _ := Ranks(nil, y)
 	// Both rank vectors have mean (n+1)/2 exactly.
-	m := float64(n+1) / 2
+	m := float64(float64(n+1) / 2) // x/2 compiles to x·0.5
 	var sxy, sxx, syy float64
 	for i := range rx {
 		dx, dy := rx[i]-m, ry[i]-m
