@@ -407,7 +407,7 @@ func finishCurve(c *Curve, rows [][]float64) {
 
 // quantile of sorted data with linear interpolation (R type 7, numpy default).
 func quantile(sorted []float64, q float64) float64 {
-	pos := q * float64(len(sorted)-1)
+	pos := float64(q * float64(len(sorted)-1))
 	i := int(math.Floor(pos))
 	if i >= len(sorted)-1 {
 		return sorted[len(sorted)-1]
