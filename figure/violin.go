@@ -47,7 +47,7 @@ func SilvermanBandwidth(x []float64) float64 {
 // quantile of sorted data, linear interpolation between closest ranks
 // (numpy "linear", R type 7).
 func quantile(sorted []float64, q float64) float64 {
-	pos := q * float64(len(sorted)-1)
+	pos := float64(q * float64(len(sorted)-1))
 	i := int(math.Floor(pos))
 	if i >= len(sorted)-1 {
 		return sorted[len(sorted)-1]
