@@ -29,13 +29,25 @@ export FAKE_SLURM_STATE=$tmp/slurm-state
 
 cleanup() {
 	local f
-	# Tasks of the fake scheduler still running (only after a failure).
-	for f in "$FAKE_SLURM_STATE"/*/task-*.pgid "$tmp"/k8s/pod-*.pgid; do
+	# The fake scheduler's jobs and tasks, and pods, still running (only
+	# after a failure).
+	for f in "$FAKE_SLURM_STATE"/*/runner.pid; do
+		kill "$(cat "$f")" 2>/dev/null || true
+	done
+	for f in "$FAKE_SLURM_STATE"/*/task-*.pgid "$tmp"/k8s/*.pgid; do
 		if [ -s "$f" ]; then kill -KILL -- "-$(cat "$f")" 2>/dev/null || true; fi
 	done
 	if [ "${KEEP:-}" = 1 ]; then echo "work directory kept: $tmp"; else rm -rf "$tmp"; fi
 }
 trap cleanup EXIT
+
+end_jobs() {
+	local j pids
+	j=$(jobs -pr)
+	[ -n "$j" ] || return 0
+	mapfile -t pids <<<"$j"
+	kill "${pids[@]}" 2>/dev/null || true
+}
 
 failed=0
 # part NAME FUNCTION: run FUNCTION with errexit in force (a function called
@@ -43,7 +55,11 @@ failed=0
 part() {
 	local name=$1 t0=$SECONDS
 	shift
-	("$@") >"$tmp/$name.log" 2>&1 &
+	# A part that fails ends the background jobs it started.
+	(
+		trap end_jobs EXIT
+		"$@"
+	) >"$tmp/$name.log" 2>&1 &
 	if wait $!; then
 		printf 'PASS %-11s (%ds)%s\n' "$name" $((SECONDS - t0)) "$(cat "$tmp/$name.note" 2>/dev/null)"
 	else
