@@ -257,10 +257,15 @@ func Acos(x float64) float64 {
 		r := asinR(float64(x * x))
 		return pio2Hi - (x - (pio2Lo - float64(x*r)))
 	case x < 0: // acos(x) = π - 2·asin(√((1+x)/2))
+		// With √ split as df + c, π - 2df is formed exactly (twoSum), so
+		// only the small terms are rounded before the final addition.
 		z := float64((1 + x) * 0.5)
 		s := math.Sqrt(z)
-		w := float64(asinR(z)*s) - pio2Lo
-		return piHi - float64(2*(s+w))
+		df := low32(s)
+		c := (z - float64(df*df)) / (s + df)
+		w := float64(asinR(z) * s)
+		h, e := twoSum(piHi, -float64(2*df))
+		return h + (e + (piLo - float64(2*(c+w))))
 	}
 	// acos(x) = 2·asin(√((1-x)/2)), with √ split as df + c.
 	z := float64((1 - x) * 0.5)

@@ -20,12 +20,14 @@
 // The functions have the signatures and special-value behaviour (NaN, ±Inf,
 // ±0, overflow, underflow, domain errors) of their namesakes in math, and
 // stay within one unit in the last place (ulp) of the exact result. The
-// largest errors measured against 50-digit mpmath values (testdata) are:
+// largest errors measured against 50-digit mpmath values (2,000 inputs per
+// function in testdata, and 20,000 more from another seed) are:
 //
-//	Log Log2 Log10 Log1p Expm1 Sinh Cosh Tanh Hypot   0.51 ulp
-//	Pow                                               0.58 ulp
-//	Exp Exp2 (subnormal results are rounded twice)    0.70 ulp
-//	Sin Cos Sincos Tan Atan Atan2 Asin Acos           0.75 ulp
+//	Exp Exp2 Expm1 Log Log2 Log10 Log1p Pow           0.51 ulp
+//	Sinh Cosh Tanh Hypot                              0.51 ulp
+//	Sin Cos Sincos Tan Atan Atan2 Asin Acos           0.79 ulp
+//
+// (subnormal results included).
 //
 // Results may therefore differ from math's in the last bit, and do differ
 // where math is less accurate: math.Pow by up to tens of ulps for large

@@ -38,8 +38,8 @@ func expCore(hi, lo float64) float64 {
 	// p = e^r - 1 - r, Taylor to r^6 (Estrin-like grouping for speed).
 	p := float64(r2*(0.5+float64(r*(1.0/6)))) +
 		float64(float64(r2*r2)*(1.0/24+float64(r*(1.0/120))+float64(r2*(1.0/720))))
-	q := tt + (r + p) // e^r·(1+tt) - 1 up to r·tt (< 2^-60)
-	if e > -1020 && e < 1020 {
+	q := tt + (r + p)          // e^r·(1+tt) - 1 up to r·tt (< 2^-60)
+	if e > -1010 && e < 1020 { // sc·q stays normal, so it is rounded like sc
 		sc := math.Float64frombits(math.Float64bits(th) + uint64(e)<<52)
 		return sc + float64(sc*q)
 	}
@@ -48,9 +48,20 @@ func expCore(hi, lo float64) float64 {
 		sc := math.Float64frombits(math.Float64bits(th) + uint64(e-1)<<52)
 		return float64((sc + float64(sc*q)) * 2)
 	}
-	// Deep underflow: build it 2^1000 higher, then scale down once.
-	sc := math.Float64frombits(math.Float64bits(th) + uint64(e+1000)<<52)
-	return float64((sc + float64(sc*q)) * 0x1p-1000)
+	// Near or below the underflow threshold: build the result 2^1022
+	// higher, so that the smallest normal is 1. A result below 1 is about
+	// to be subnormal: adding 1 makes its one rounding happen at the
+	// subnormal's precision, and the -1 and the scaling back are exact.
+	sc := math.Float64frombits(math.Float64bits(th) + uint64(e+1022)<<52)
+	t := float64(sc * q)
+	y := sc + t
+	if y < 1 {
+		lo := (sc - y) + t // rounding error of y
+		hi := 1 + y
+		lo = ((1 - hi) + y) + lo
+		y = (hi + lo) - 1
+	}
+	return float64(y * 0x1p-1022)
 }
 
 // Exp returns e**x, the base-e exponential of x.

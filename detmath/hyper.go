@@ -22,8 +22,9 @@ func expm1DD(x float64) (h, l float64) {
 	r2 := float64(rh * rh)
 	p := float64(r2*(0.5+float64(rh*(1.0/6)))) +
 		float64(float64(r2*r2)*(1.0/24+float64(rh*(1.0/120))+float64(r2*(1.0/720))))
-	// e^r·(1+tt) - 1 ≈ uh + ul (the product r·tt is below 2^-60).
-	uh, ul := fastTwoSum(rh, rl+p+tt)
+	// e^r·(1+tt) - 1 = uh + ul; the product r·tt is far below ulp(r) but
+	// not below ulp(e^x - 1) when e^x - 1 is small, so it stays.
+	uh, ul := fastTwoSum(rh, rl+p+tt+float64(tt*rh))
 	sc := math.Float64frombits(math.Float64bits(th) + uint64(e)<<52)
 	// sc·(1 + u) - 1 = (sc - 1) + sc·u.
 	a, ae := twoSum(sc, -1)

@@ -46,6 +46,14 @@ func Hypot(p, q float64) float64 {
 	sl := se + pl + ql
 	h := math.Sqrt(sh)
 	hh, hl := square(h)
-	h += (((sh - hh) - hl) + sl) / (float64(2 * h))
-	return float64(h * scale)
+	corr := (((sh - hh) - hl) + sl) / float64(2*h)
+	if scale < 1 && h < 0x1p-422 {
+		// The result h·2^-600 is subnormal: round once, at its precision,
+		// by adding it to 1 at the scale where 1 is the smallest normal.
+		h, corr = float64(h*0x1p422), float64(corr*0x1p422)
+		hi := 1 + h
+		lo := ((1 - hi) + h) + corr
+		return float64(((hi + lo) - 1) * 0x1p-1022)
+	}
+	return float64((h + corr) * scale)
 }

@@ -176,13 +176,23 @@ func Log1p(x float64) float64 {
 			return math.NaN()
 		}
 	}
-	if math.Abs(x) < 0x1p-54 {
-		return x // log1p(x) = x - x²/2 rounds to x (keeps ±0)
+	if ax := math.Abs(x); ax < 0x1p-10 {
+		if ax < 0x1p-54 {
+			return x // log1p(x) = x - x²/2 rounds to x (keeps ±0)
+		}
+		// Taylor series to x⁶ (truncation below 2^-62 relative): 1+x
+		// would round away the bits that matter here.
+		x2 := float64(x * x)
+		p := -0.25 + float64(x*(0.2+float64(x*(-1.0/6))))
+		p = -0.5 + float64(x*(1.0/3+float64(x*p)))
+		return x + float64(x2*p)
 	}
-	// 1+x = u + ue exactly; log(u + ue) = log(u) + ue/u.
+	// 1+x = u + ue exactly; log(u + ue) = log(u) + a - a²/2 with a = ue/u
+	// (a² matters when u rounded to 1 and log(u) vanishes).
 	u, ue := twoSum(1, x)
 	if u > 0x1p60 {
 		ue = 0
 	}
-	return logFast(u, ue/u)
+	a := ue / u
+	return logFast(u, a-float64(float64(0.5*a)*a))
 }

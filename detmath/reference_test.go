@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"math"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -23,7 +24,11 @@ type refCase struct {
 // reference file with nin inputs per line.
 func readRef(t *testing.T, name string, nin, col int) []refCase {
 	t.Helper()
-	f, err := os.Open("testdata/" + name + ".txt.gz")
+	dir := "testdata"
+	if d := os.Getenv("DETMATH_REFDIR"); d != "" {
+		dir = d // larger vectors from genref.py, see testdata/README.md
+	}
+	f, err := os.Open(filepath.Join(dir, name+".txt.gz"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,8 +99,8 @@ func errUlps(got, want, resid float64) float64 {
 // error bound each must meet on every vector (in ulps of the exact value).
 // The promise is one ulp; the bounds are what the algorithms achieve:
 // about 0.5 where the result is formed as a double-double and rounded
-// once, up to 0.75 for Exp and Exp2 (subnormal results are rounded twice),
-// and below 0.8 for fdlibm's kernels, which round a few intermediate steps.
+// once, and below 0.8 for fdlibm's kernels, which round a few
+// intermediate steps.
 var refFuncs = []struct {
 	name  string
 	file  string
@@ -105,8 +110,8 @@ var refFuncs = []struct {
 }{
 	{"Sin", "SinCosTan", 0, func(a []float64) float64 { return Sin(a[0]) }, 0.8},
 	{"Cos", "SinCosTan", 1, func(a []float64) float64 { return Cos(a[0]) }, 0.8},
-	{"Exp", "Exp", 0, func(a []float64) float64 { return Exp(a[0]) }, 0.76},
-	{"Exp2", "Exp2", 0, func(a []float64) float64 { return Exp2(a[0]) }, 0.76},
+	{"Exp", "Exp", 0, func(a []float64) float64 { return Exp(a[0]) }, 0.52},
+	{"Exp2", "Exp2", 0, func(a []float64) float64 { return Exp2(a[0]) }, 0.52},
 	{"Log", "LogLog2Log10", 0, func(a []float64) float64 { return Log(a[0]) }, 0.51},
 	{"Log2", "LogLog2Log10", 1, func(a []float64) float64 { return Log2(a[0]) }, 0.51},
 	{"Log10", "LogLog2Log10", 2, func(a []float64) float64 { return Log10(a[0]) }, 0.51},
@@ -121,7 +126,7 @@ var refFuncs = []struct {
 	{"Tanh", "SinhCoshTanh", 2, func(a []float64) float64 { return Tanh(a[0]) }, 0.51},
 	{"Atan2", "Atan2", 0, func(a []float64) float64 { return Atan2(a[0], a[1]) }, 0.8},
 	{"Hypot", "Hypot", 0, func(a []float64) float64 { return Hypot(a[0], a[1]) }, 0.51},
-	{"Pow", "Pow", 0, func(a []float64) float64 { return Pow(a[0], a[1]) }, 0.6},
+	{"Pow", "Pow", 0, func(a []float64) float64 { return Pow(a[0], a[1]) }, 0.52},
 }
 
 // TestReference compares every function with 50-digit mpmath values

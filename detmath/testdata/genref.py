@@ -20,17 +20,26 @@ seeded generator over the ranges the project uses (audio phases up to
 integer and fractional exponents and negative bases) plus edge cases.
 
     cd detmath && python3 testdata/genref.py
+
+For a larger check, DETMATH_N (inputs per function, default 2000),
+DETMATH_SEED and DETMATH_OUT (directory, default testdata) select other
+vectors; DETMATH_REFDIR points TestReference at them:
+
+    DETMATH_N=20000 DETMATH_SEED=7 DETMATH_OUT=/tmp/ref python3 testdata/genref.py
+    DETMATH_REFDIR=/tmp/ref go test -run Reference -v .
 """
 import gzip
 import math
+import os
 import random
 import struct
 
 import mpmath as mp
 
 mp.mp.dps = 50
-R = random.Random(20261125)
-N = 2000
+R = random.Random(int(os.environ.get("DETMATH_SEED", "20261125")))
+N = int(os.environ.get("DETMATH_N", "2000"))
+OUT = os.environ.get("DETMATH_OUT", "testdata")
 
 
 def bits(x):
@@ -81,13 +90,17 @@ def near(x, k=4):
 
 def write(name, rows):
     """rows: (inputs, [exact values]); one result column pair per value."""
-    with gzip.open("testdata/%s.txt.gz" % name, "wt", compresslevel=9) as f:
-        for ins, vs in rows:
-            f.write(" ".join("%016x" % bits(a) for a in ins))
-            for v in vs:
-                r, res = rnd(v)
-                f.write(" %016x %.3f" % (bits(r), res))
-            f.write("\n")
+    lines = []
+    for ins, vs in rows:
+        line = " ".join("%016x" % bits(a) for a in ins)
+        for v in vs:
+            r, res = rnd(v)
+            line += " %016x %.3f" % (bits(r), res)
+        lines.append(line + "\n")
+    # mtime=0 and no file name in the header: regenerating gives the same bytes.
+    with open(os.path.join(OUT, "%s.txt.gz" % name), "wb") as raw:
+        with gzip.GzipFile(filename="", mode="wb", compresslevel=9, fileobj=raw, mtime=0) as f:
+            f.write("".join(lines).encode())
 
 
 def unary(name, fns, xs, dps=50):
