@@ -166,14 +166,41 @@ scripts() {
 
 # --- dockerfile -------------------------------------------------------------
 
+# docker_context DIR: copy the build context deploy/README.md's docker build
+# sends (the repository less Dockerfile.dockerignore's patterns) to DIR.
+# Only the kinds of pattern that file uses are understood: a name at the
+# root, and **/GLOB for a file name anywhere; any other fails.
+docker_context() {
+	local ignore=$deploy/Dockerfile.dockerignore p prune=()
+	if [ -f "$ignore" ]; then
+		while IFS= read -r p || [ -n "$p" ]; do
+			case $p in
+			'' | '#'*) continue ;;
+			'**/'*)
+				[[ ${p#'**/'} != */* ]] || fail "dockerignore pattern $p: not understood by this test"
+				prune+=(-o -name "${p#'**/'}")
+				;;
+			*[*?[/!]*) fail "dockerignore pattern $p: not understood by this test" ;;
+			*) prune+=(-o -path "./$p") ;;
+			esac
+		done <"$ignore"
+	fi
+	mkdir -p "$1"
+	(cd "$root" && find . -mindepth 1 \( -false "${prune[@]}" \) -prune -o -print) >"$1.list"
+	tar -C "$root" -cf - --no-recursion -T "$1.list" | tar -C "$1" -xf -
+	echo "build context: $(wc -l <"$1.list") entries, $(du -sh "$1" | cut -f1)"
+}
+
 # The image cannot be built here (no Docker daemon), so run its build
 # stage's commands: "go mod download" in a directory holding go.mod and
-# go.sum only (the first COPY), then the "go build" line in the repository
-# (COPY . . into WORKDIR), its output path moved under $tmp/docker.
+# go.sum only (the first COPY), then the "go build" line in a copy of the
+# build context (COPY . . into WORKDIR), its output path moved under
+# $tmp/docker.
 dockerfile() {
 	local df=$deploy/Dockerfile out=$tmp/docker line stage='' build_out='' src='' dst=''
 	local user='' gomod_minor image_minor
 	mkdir -p "$out/modcache-layer"
+	docker_context "$out/src"
 	# Go's minor version in the image tag must be the one go.mod asks for,
 	# or the build would have to fetch another toolchain.
 	gomod_minor=$(awk '$1 == "go" { split($2, v, "."); print v[1] "." v[2] }' "$root/go.mod")
@@ -193,7 +220,7 @@ dockerfile() {
 			[ -n "$build_out" ] || fail "Dockerfile: go build has no -o"
 			mkdir -p "$out$(dirname "$build_out")"
 			line=${line#RUN }
-			(cd "$root" && sh -c "${line/ -o $build_out / -o $out$build_out }")
+			(cd "$out/src" && sh -c "${line/ -o $build_out / -o $out$build_out }")
 			;;
 		COPY\ --from=build*)
 			read -r _ _ src dst <<<"$line"
