@@ -19,9 +19,11 @@ func expm1DD(x float64) (h, l float64) {
 	e := k >> 6
 	th := exp2Tab[2*j]
 	tt := exp2Tab[2*j+1]
+	// e^r - 1 - r to r⁸: the result can be as small as r, so the
+	// truncation must stay below 2^-60 relative to r, not to e^r.
 	r2 := float64(rh * rh)
 	p := float64(r2*(0.5+float64(rh*(1.0/6)))) +
-		float64(float64(r2*r2)*(1.0/24+float64(rh*(1.0/120))+float64(r2*(1.0/720))))
+		float64(float64(r2*r2)*(1.0/24+float64(rh*(1.0/120))+float64(r2*(1.0/720+float64(rh*(1.0/5040))+float64(r2*(1.0/40320))))))
 	// e^r·(1+tt) - 1 = uh + ul; the product r·tt is far below ulp(r) but
 	// not below ulp(e^x - 1) when e^x - 1 is small, so it stays.
 	uh, ul := fastTwoSum(rh, rl+p+tt+float64(tt*rh))

@@ -99,7 +99,7 @@ func errUlps(got, want, resid float64) float64 {
 // error bound each must meet on every vector (in ulps of the exact value).
 // The promise is one ulp; the bounds are what the algorithms achieve:
 // about 0.5 where the result is formed as a double-double and rounded
-// once, and below 0.8 for fdlibm's kernels, which round a few
+// once, and up to about 0.85 for fdlibm's kernels, which round a few
 // intermediate steps.
 var refFuncs = []struct {
 	name  string
@@ -108,23 +108,23 @@ var refFuncs = []struct {
 	f     func(in []float64) float64
 	bound float64
 }{
-	{"Sin", "SinCosTan", 0, func(a []float64) float64 { return Sin(a[0]) }, 0.8},
-	{"Cos", "SinCosTan", 1, func(a []float64) float64 { return Cos(a[0]) }, 0.8},
+	{"Sin", "SinCosTan", 0, func(a []float64) float64 { return Sin(a[0]) }, 0.9},
+	{"Cos", "SinCosTan", 1, func(a []float64) float64 { return Cos(a[0]) }, 0.9},
 	{"Exp", "Exp", 0, func(a []float64) float64 { return Exp(a[0]) }, 0.52},
 	{"Exp2", "Exp2", 0, func(a []float64) float64 { return Exp2(a[0]) }, 0.52},
 	{"Log", "LogLog2Log10", 0, func(a []float64) float64 { return Log(a[0]) }, 0.51},
 	{"Log2", "LogLog2Log10", 1, func(a []float64) float64 { return Log2(a[0]) }, 0.51},
 	{"Log10", "LogLog2Log10", 2, func(a []float64) float64 { return Log10(a[0]) }, 0.51},
 	{"Log1p", "Log1p", 0, func(a []float64) float64 { return Log1p(a[0]) }, 0.51},
-	{"Tan", "SinCosTan", 2, func(a []float64) float64 { return Tan(a[0]) }, 0.8},
+	{"Tan", "SinCosTan", 2, func(a []float64) float64 { return Tan(a[0]) }, 0.9},
 	{"Expm1", "Expm1", 0, func(a []float64) float64 { return Expm1(a[0]) }, 0.51},
-	{"Atan", "Atan", 0, func(a []float64) float64 { return Atan(a[0]) }, 0.8},
-	{"Asin", "AsinAcos", 0, func(a []float64) float64 { return Asin(a[0]) }, 0.8},
-	{"Acos", "AsinAcos", 1, func(a []float64) float64 { return Acos(a[0]) }, 0.8},
+	{"Atan", "Atan", 0, func(a []float64) float64 { return Atan(a[0]) }, 0.9},
+	{"Asin", "AsinAcos", 0, func(a []float64) float64 { return Asin(a[0]) }, 0.9},
+	{"Acos", "AsinAcos", 1, func(a []float64) float64 { return Acos(a[0]) }, 0.9},
 	{"Sinh", "SinhCoshTanh", 0, func(a []float64) float64 { return Sinh(a[0]) }, 0.51},
 	{"Cosh", "SinhCoshTanh", 1, func(a []float64) float64 { return Cosh(a[0]) }, 0.51},
 	{"Tanh", "SinhCoshTanh", 2, func(a []float64) float64 { return Tanh(a[0]) }, 0.51},
-	{"Atan2", "Atan2", 0, func(a []float64) float64 { return Atan2(a[0], a[1]) }, 0.8},
+	{"Atan2", "Atan2", 0, func(a []float64) float64 { return Atan2(a[0], a[1]) }, 0.9},
 	{"Hypot", "Hypot", 0, func(a []float64) float64 { return Hypot(a[0], a[1]) }, 0.51},
 	{"Pow", "Pow", 0, func(a []float64) float64 { return Pow(a[0], a[1]) }, 0.52},
 }
