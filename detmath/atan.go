@@ -4,8 +4,10 @@ import "math"
 
 // Atan, Asin and Acos evaluate the rational and polynomial approximations
 // of fdlibm (s_atan.c, e_asin.c, e_acos.c; Sun Microsystems 1993) with
-// their published coefficients; the argument reductions keep the leading
-// part exact and carry the rest in a tail. Every product is rounded on its
+// their published coefficients. Atan moves x next to 0, 1/2, 1, 3/2 or ∞
+// and adds the tabulated atan there as head + tail; Asin and Acos split
+// their square root into an exact head and a tail, so that the last
+// addition carries most of the rounding. Every product is rounded on its
 // own (float64(...)) so that no build fuses it into a multiply-add.
 
 var atanCoef = [11]float64{

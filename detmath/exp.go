@@ -9,9 +9,8 @@ import "math"
 // 2^-64). All products are rounded on their own (float64(...)) so that no
 // build fuses them into multiply-adds.
 
-// expCore returns e^(hi+lo) for |lo| <= 2^-20·|hi| (or tiny): results
-// beyond the float64 range become +Inf or 0, subnormal results are rounded
-// twice (error below 0.76 ulp), NaN stays NaN.
+// expCore returns e^(hi+lo) rounded once, for |lo| <= 2^-20·|hi| (or
+// tiny): results beyond the float64 range become +Inf or 0, NaN stays NaN.
 func expCore(hi, lo float64) float64 {
 	if !(hi >= -746 && hi <= 710) {
 		switch {
@@ -71,8 +70,8 @@ func expCore(hi, lo float64) float64 {
 //	Exp(+Inf) = +Inf
 //	Exp(NaN) = NaN
 //
-// Very large values overflow to 0 or +Inf.
-// Very small values underflow to 1.
+// Results beyond the float64 range overflow to +Inf or underflow to 0
+// (subnormal results are rounded correctly); for tiny |x| the result is 1.
 func Exp(x float64) float64 {
 	return expCore(x, 0)
 }

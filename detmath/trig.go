@@ -25,9 +25,10 @@ const (
 )
 
 // ksinz returns sin(x+y) for |x+y| <= π/4 given z = x² and w = z², where y
-// is the tail of a reduced argument (|y| < ulp(x)/2). The polynomial is grouped in Estrin's scheme
-// to shorten the chain of dependent operations. Every product is rounded
-// on its own (float64(...)) so that no build fuses it into a multiply-add.
+// is the tail of a reduced argument (|y| < ulp(x)/2). The polynomial is
+// grouped in Estrin's scheme to shorten the chain of dependent operations.
+// Every product is rounded on its own (float64(...)) so that no build fuses
+// it into a multiply-add.
 func ksinz(x, y, z, w float64) float64 {
 	v := float64(z * x)
 	r := (s2 + float64(z*s3)) + float64(w*(s4+float64(z*s5)+float64(w*s6)))
@@ -118,20 +119,17 @@ func reducePayneHanek(x float64) (int, float64, float64) {
 		fneg = true
 	}
 	// Normalise the magnitude G of the fraction (G·2^-190 < 1/2) so that
-	// its leading one is the top bit of hi; G >= 2^120 for every float64
-	// (no float64 lies closer than about 2^-62 quadrants to a multiple of
-	// π/2), so one word shift is all that can be needed.
+	// its leading one is the top bit of hi. No float64 lies closer than
+	// about 2^-61 quadrants to a multiple of π/2, so G >= 2^128 and p0 is
+	// never zero; the word shift only guards that bound.
 	sh := 0
 	if p0 == 0 {
 		p0, p1, p2 = p1, p2, 0
 		sh = 64
 	}
 	z := bits.LeadingZeros64(p0)
-	hi := p0<<uint(z) | p1>>uint(64-z)
+	hi := p0<<uint(z) | p1>>uint(64-z) // a shift by 64 gives 0 in Go
 	lo := p1<<uint(z) | p2>>uint(64-z)
-	if z == 0 {
-		hi, lo = p0, p1
-	}
 	z += sh
 	// hi:lo·2^(-126-z) is the fraction; split it exactly into hi's top 53
 	// bits and the (rounded) rest.
