@@ -255,7 +255,7 @@ func Cos(x float64) float64 {
 	return r
 }
 
-// Sincos returns Sin(x), Cos(x), reducing the argument once.
+// Sincos returns Sin(x), Cos(x), bit for bit, reducing the argument once.
 //
 // Special cases are:
 //
