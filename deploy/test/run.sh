@@ -367,17 +367,24 @@ kubernetes() {
 		done
 	else
 		echo "no PyYAML: manifests read with k8s-extract.awk, NOT validated"
-		echo " (no PyYAML: manifests not validated)" >"$tmp/kubernetes.note"
+		echo " (no PyYAML: manifests read, not validated)" >"$tmp/kubernetes.note"
 	fi
 
-	# Both Jobs run the same image as its user (when they name one).
-	local study_image
+	# Both Jobs run the same image as its user (when they name one), and
+	# agree on the number of shards (again here, for the awk reader).
+	local study_image study_shards e
 	eval "$(extract "$kdir/study-job.yaml")"
 	study_image=$image
+	for e in "${env[@]}"; do [[ $e != SHARDS=* ]] || study_shards=${e#SHARDS=}; done
+	[ -n "${study_shards:-}" ] || fail "the study Job sets no SHARDS"
+	if [ "$completions" != "$study_shards" ] || [ "$parallelism" != "$study_shards" ]; then
+		fail "study Job: completions $completions, parallelism $parallelism, SHARDS $study_shards differ"
+	fi
 	[ -z "$run_as_user" ] || [ "$run_as_user" = 65532 ] || fail "study Job runAsUser $run_as_user, the image's user is 65532"
 	eval "$(extract "$kdir/merge-job.yaml")"
 	[ "$image" = "$study_image" ] || fail "the Jobs run different images: $study_image, $image"
 	[ -z "$run_as_user" ] || [ "$run_as_user" = 65532 ] || fail "merge Job runAsUser $run_as_user, the image's user is 65532"
+	[[ " ${env[*]} " == *" SHARDS=$study_shards "* ]] || fail "merge Job: SHARDS is not the study Job's $study_shards (${env[*]})"
 
 	# The container: the image's binary (the dockerfile part's build when it
 	# ran, else the test build) on its PATH, the volume at the manifest's
