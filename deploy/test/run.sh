@@ -401,15 +401,17 @@ kubernetes() {
 		chgrp -R "$fsgroup" "$data"
 		chmod 2775 "$data"
 		chmod 644 "$data/study.toml"
-		as_user=(setpriv --reuid=65532 --regid=65532 --groups="$fsgroup")
-		echo "pods run as uid 65532, volume group $fsgroup (setgid), cwd not writable"
+		# runAsUser, or the image's USER (which the dockerfile part checks).
+		as_user=(setpriv --reuid="${run_as_user:-65532}" --regid=65532 --groups="$fsgroup")
+		echo "pods run as uid ${run_as_user:-65532}, volume group $fsgroup (setgid), cwd not writable"
 	else
 		echo "not root: pods run as $(id -un), fsGroup not emulated"
 		echo " (not root: uid 65532 and fsGroup not emulated)" >>"$tmp/kubernetes.note"
 	fi
 	echo "pod shell: ${sh_cmd[*]}"
 
-	# pod NAME INDEX MANIFEST_VARS...: one container run, in its own session.
+	# run_pod NAME INDEX: the container of the Job last extracted, run once
+	# in its own session (so that it can be killed whole, like a pod).
 	run_pod() {
 		local name=$1 index=$2 script
 		[ "${command[*]}" = "/bin/sh -c" ] || fail "$name: command is '${command[*]}', this test runs /bin/sh -c only"
@@ -467,7 +469,7 @@ kubernetes() {
 	grep -q "already stored" "$tmp/k8s/pod-1.log" || fail "pod-1's retry did not resume"
 	[ ! -e "$data/shard-$k8s_shards.db" ] || fail "more shards than completions"
 	if [ ${#as_user[@]} -gt 0 ]; then
-		[ "$(stat -c %u:%g "$data/shard-0.db")" = "65532:$fsgroup" ] || fail "shard-0.db is not owned by the pod's user and fsGroup"
+		[ "$(stat -c %u:%g "$data/shard-0.db")" = "${run_as_user:-65532}:$fsgroup" ] || fail "shard-0.db is not owned by the pod's user and fsGroup"
 	fi
 
 	# The merge Job, once.
