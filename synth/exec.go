@@ -1,6 +1,10 @@
 package synth
 
-import "math"
+import (
+	"math"
+
+	"github.com/soundmatch/soundmatch/detmath"
+)
 
 // vec is a register's tangent: one slot per slider, padded up to one of a
 // few fixed widths so that every tangent loop has a constant trip count.
@@ -146,9 +150,9 @@ func runValue(cd *code, code []instr, v []float64, m *machine) {
 		case opFmod:
 			v[in.d] = math.Mod(v[in.a], v[in.b])
 		case opPow:
-			v[in.d] = math.Pow(v[in.a], v[in.b])
+			v[in.d] = detmath.Pow(v[in.a], v[in.b])
 		case opAtan2:
-			v[in.d] = math.Atan2(v[in.a], v[in.b])
+			v[in.d] = detmath.Atan2(v[in.a], v[in.b])
 		case opMin:
 			v[in.d] = cmin(v[in.a], v[in.b])
 		case opMax:
@@ -164,7 +168,7 @@ func runValue(cd *code, code []instr, v []float64, m *machine) {
 		case opIMod:
 			v[in.d] = float64(imod(ib(v[in.a]), ib(v[in.b])))
 		case opIPow:
-			v[in.d] = float64(toInt32(math.Pow(v[in.a], v[in.b])))
+			v[in.d] = float64(toInt32(detmath.Pow(v[in.a], v[in.b])))
 		case opAnd:
 			v[in.d] = float64(ib(v[in.a]) & ib(v[in.b]))
 		case opOr:
@@ -188,23 +192,23 @@ func runValue(cd *code, code []instr, v []float64, m *machine) {
 		case opNE:
 			v[in.d] = b2f(v[in.a] != v[in.b])
 		case opSin:
-			v[in.d] = math.Sin(v[in.a])
+			v[in.d] = detmath.Sin(v[in.a])
 		case opCos:
-			v[in.d] = math.Cos(v[in.a])
+			v[in.d] = detmath.Cos(v[in.a])
 		case opTan:
-			v[in.d] = math.Tan(v[in.a])
+			v[in.d] = detmath.Tan(v[in.a])
 		case opAsin:
-			v[in.d] = math.Asin(v[in.a])
+			v[in.d] = detmath.Asin(v[in.a])
 		case opAcos:
-			v[in.d] = math.Acos(v[in.a])
+			v[in.d] = detmath.Acos(v[in.a])
 		case opAtan:
-			v[in.d] = math.Atan(v[in.a])
+			v[in.d] = detmath.Atan(v[in.a])
 		case opExp:
-			v[in.d] = math.Exp(v[in.a])
+			v[in.d] = detmath.Exp(v[in.a])
 		case opLog:
-			v[in.d] = math.Log(v[in.a])
+			v[in.d] = detmath.Log(v[in.a])
 		case opLog10:
-			v[in.d] = math.Log10(v[in.a])
+			v[in.d] = detmath.Log10(v[in.a])
 		case opSqrt:
 			v[in.d] = math.Sqrt(v[in.a])
 		case opAbs:
@@ -249,7 +253,7 @@ func runValue(cd *code, code []instr, v []float64, m *machine) {
 				runSection(&secs[j], v)
 			}
 		case opSinMul:
-			v[in.d] = math.Sin(v[in.a] * v[in.b])
+			v[in.d] = detmath.Sin(v[in.a] * v[in.b])
 		case opFirstOrder:
 			runFirstOrder(&cd.firsts[in.b], v)
 		case opLoad:
@@ -355,19 +359,19 @@ func runJac[T vec](cd *code, code []instr, v []float64, t []T, m *machine, s *ja
 			tan2(t, in, 1, -math.Trunc(x/y))
 		case opPow:
 			x, y := v[in.a], v[in.b]
-			p := math.Pow(x, y)
+			p := detmath.Pow(x, y)
 			v[in.d] = p
 			var α, β float64
 			if in.form&tfA != 0 {
-				α = y * math.Pow(x, y-1)
+				α = y * detmath.Pow(x, y-1)
 			}
 			if in.form&tfB != 0 && x > 0 {
-				β = p * math.Log(x)
+				β = p * detmath.Log(x)
 			}
 			tan2(t, in, α, β)
 		case opAtan2:
 			y, x := v[in.a], v[in.b]
-			v[in.d] = math.Atan2(y, x)
+			v[in.d] = detmath.Atan2(y, x)
 			if r := float64(x*x) + float64(y*y); r != 0 {
 				tan2(t, in, x/r, -y/r)
 			} else {
@@ -400,40 +404,40 @@ func runJac[T vec](cd *code, code []instr, v []float64, t []T, m *machine, s *ja
 				}
 			}
 		case opSin:
-			s, c := math.Sincos(v[in.a])
+			s, c := detmath.Sincos(v[in.a])
 			v[in.d] = s
 			tan2(t, in, c, 0)
 		case opCos:
-			s, c := math.Sincos(v[in.a])
+			s, c := detmath.Sincos(v[in.a])
 			v[in.d] = c
 			tan2(t, in, -s, 0)
 		case opTan:
-			y := math.Tan(v[in.a])
+			y := detmath.Tan(v[in.a])
 			v[in.d] = y
 			tan2(t, in, 1+float64(y*y), 0)
 		case opAsin:
 			x := v[in.a]
-			v[in.d] = math.Asin(x)
+			v[in.d] = detmath.Asin(x)
 			tan2(t, in, 1/math.Sqrt(1-float64(x*x)), 0)
 		case opAcos:
 			x := v[in.a]
-			v[in.d] = math.Acos(x)
+			v[in.d] = detmath.Acos(x)
 			tan2(t, in, -1/math.Sqrt(1-float64(x*x)), 0)
 		case opAtan:
 			x := v[in.a]
-			v[in.d] = math.Atan(x)
+			v[in.d] = detmath.Atan(x)
 			tan2(t, in, 1/(1+float64(x*x)), 0)
 		case opExp:
-			y := math.Exp(v[in.a])
+			y := detmath.Exp(v[in.a])
 			v[in.d] = y
 			tan2(t, in, y, 0)
 		case opLog:
 			x := v[in.a]
-			v[in.d] = math.Log(x)
+			v[in.d] = detmath.Log(x)
 			tan2(t, in, 1/x, 0)
 		case opLog10:
 			x := v[in.a]
-			v[in.d] = math.Log10(x)
+			v[in.d] = detmath.Log10(x)
 			tan2(t, in, 1/(x*math.Ln10), 0)
 		case opSqrt:
 			y := math.Sqrt(v[in.a])
@@ -512,7 +516,7 @@ func runJac[T vec](cd *code, code []instr, v []float64, t []T, m *machine, s *ja
 			runFirstOrderJac(&cd.firsts[in.b], v, t)
 		case opSinMul:
 			x, y := v[in.a], v[in.b]
-			s, c := math.Sincos(x * y)
+			s, c := detmath.Sincos(x * y)
 			v[in.d] = s
 			tan2(t, in, c*y, c*x)
 		case opIAdd:

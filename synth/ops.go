@@ -3,6 +3,7 @@ package synth
 import (
 	"math"
 
+	"github.com/soundmatch/soundmatch/detmath"
 	"github.com/soundmatch/soundmatch/faust"
 )
 
@@ -97,9 +98,9 @@ func eval(op faust.Op, t faust.Type, x []float64) (v float64, ok bool) {
 		return math.Mod(x[0], x[1]), true
 	case faust.OpPow:
 		if isInt {
-			return float64(toInt32(math.Pow(x[0], x[1]))), true
+			return float64(toInt32(detmath.Pow(x[0], x[1]))), true
 		}
-		return math.Pow(x[0], x[1]), true
+		return detmath.Pow(x[0], x[1]), true
 	case faust.OpLT:
 		return b2f(x[0] < x[1]), true
 	case faust.OpLE:
@@ -123,23 +124,23 @@ func eval(op faust.Op, t faust.Type, x []float64) (v float64, ok bool) {
 	case faust.OpShr:
 		return float64(ib(x[0]) >> (uint32(ib(x[1])) & 31)), true
 	case faust.OpSin:
-		return math.Sin(a()), true
+		return detmath.Sin(a()), true
 	case faust.OpCos:
-		return math.Cos(a()), true
+		return detmath.Cos(a()), true
 	case faust.OpTan:
-		return math.Tan(a()), true
+		return detmath.Tan(a()), true
 	case faust.OpAsin:
-		return math.Asin(a()), true
+		return detmath.Asin(a()), true
 	case faust.OpAcos:
-		return math.Acos(a()), true
+		return detmath.Acos(a()), true
 	case faust.OpAtan:
-		return math.Atan(a()), true
+		return detmath.Atan(a()), true
 	case faust.OpExp:
-		return math.Exp(a()), true
+		return detmath.Exp(a()), true
 	case faust.OpLog:
-		return math.Log(a()), true
+		return detmath.Log(a()), true
 	case faust.OpLog10:
-		return math.Log10(a()), true
+		return detmath.Log10(a()), true
 	case faust.OpSqrt:
 		return math.Sqrt(a()), true
 	case faust.OpAbs:
@@ -154,7 +155,7 @@ func eval(op faust.Op, t faust.Type, x []float64) (v float64, ok bool) {
 	case faust.OpRint:
 		return math.RoundToEven(a()), true
 	case faust.OpAtan2:
-		return math.Atan2(x[0], x[1]), true
+		return detmath.Atan2(x[0], x[1]), true
 	case faust.OpFmod:
 		return math.Mod(x[0], x[1]), true
 	case faust.OpMin:

@@ -23,6 +23,8 @@ package reference
 import (
 	"fmt"
 	"math"
+
+	"github.com/soundmatch/soundmatch/detmath"
 )
 
 // Names lists the programs this package renders, in the order of
@@ -70,7 +72,7 @@ func AddSineSaw(sr, sawFreq, sineFreq float64, out []float64, jac [][]float64) {
 		for n := range out {
 			ps = incS + (ps - math.Floor(ps))
 			pw = incW + (pw - math.Floor(pw))
-			out[n] = pw + math.Sin(float64(twoPi*ps))
+			out[n] = pw + detmath.Sin(float64(twoPi*ps))
 		}
 		return
 	}
@@ -82,7 +84,7 @@ func AddSineSaw(sr, sawFreq, sineFreq float64, out []float64, jac [][]float64) {
 		pw = incW + (pw - math.Floor(pw))
 		dps += c
 		dpw += c
-		s, co := math.Sincos(float64(twoPi * ps))
+		s, co := detmath.Sincos(float64(twoPi * ps))
 		out[n] = pw + s
 		jw[n] = dpw
 		js[n] = float64(co*twoPi) * dps
@@ -101,7 +103,7 @@ func NoiseAM(sr, amp, modulator float64, out []float64, jac [][]float64) {
 			p = inc + (p - math.Floor(p))
 			r = 1103515245*r + 12345
 			noise := float64(r) * invRand
-			out[n] = float64(float64(noise*math.Sin(float64(twoPi*p))) * amp)
+			out[n] = float64(float64(noise*detmath.Sin(float64(twoPi*p))) * amp)
 		}
 		return
 	}
@@ -112,7 +114,7 @@ func NoiseAM(sr, amp, modulator float64, out []float64, jac [][]float64) {
 		dp += c
 		r = 1103515245*r + 12345
 		noise := float64(r) * invRand
-		s, co := math.Sincos(float64(twoPi * p))
+		s, co := detmath.Sincos(float64(twoPi * p))
 		ns := float64(noise * s)
 		out[n] = float64(ns * amp)
 		ja[n] = ns
@@ -131,7 +133,7 @@ func SineSawAM(sr, carrier, amp float64, out []float64, jac [][]float64) {
 		for n := range out {
 			pa = incA + (pa - math.Floor(pa))
 			pc = incC + (pc - math.Floor(pc))
-			out[n] = float64(math.Sin(float64(twoPi*pa)) * pc)
+			out[n] = float64(detmath.Sin(float64(twoPi*pa)) * pc)
 		}
 		return
 	}
@@ -142,7 +144,7 @@ func SineSawAM(sr, carrier, amp float64, out []float64, jac [][]float64) {
 		pc = incC + (pc - math.Floor(pc))
 		dpa += c
 		dpc += c
-		s, co := math.Sincos(float64(twoPi * pa))
+		s, co := detmath.Sincos(float64(twoPi * pa))
 		out[n] = float64(s * pc)
 		jc[n] = float64(s * dpc)
 		ja[n] = float64(float64(co*twoPi)*dpa) * pc
@@ -169,7 +171,7 @@ func dconst(v float64) dual { return dual{v, 0} }
 func bilinearC(fc, sr float64) dual {
 	w1 := dual{float64(twoPi * fc), twoPi}
 	arg := dual{float64(w1.v*0.5) / sr, float64(w1.d*0.5) / sr}
-	t := math.Tan(arg.v)
+	t := detmath.Tan(arg.v)
 	tan := dual{t, float64(1+float64(t*t)) * arg.d}
 	return ddiv(dconst(1), tan)
 }
@@ -198,7 +200,7 @@ func tf2s(b2, b1, b0, a1, a0 float64, c dual) biquad {
 // Butterworth cascade, exactly as fi.lowpass0_highpass1 writes it.
 func butterA1(N, s int) float64 {
 	parity := N % 2
-	return -2 * math.Cos(-math.Pi+float64(1-parity)*math.Pi/float64(2*N)+float64(s-1+parity)*math.Pi/float64(N))
+	return -2 * detmath.Cos(-math.Pi+float64(1-parity)*math.Pi/float64(2*N)+float64(s-1+parity)*math.Pi/float64(N))
 }
 
 // BPNoise renders no.noise : fi.lowpass(3, lp_cut) : fi.highpass(10, hp_cut).
