@@ -3,6 +3,8 @@ package faust
 import (
 	"fmt"
 	"math"
+
+	"github.com/soundmatch/soundmatch/detmath"
 )
 
 // This file builds signal nodes: it types them as Faust does, inserts the
@@ -163,11 +165,11 @@ func (b *builder) unary(op Op, x *Sig) *Sig {
 		case OpTan:
 			r = preciseTan(v)
 		case OpAsin:
-			r = math.Asin(v)
+			r = detmath.Asin(v)
 		case OpAcos:
-			r = math.Acos(v)
+			r = detmath.Acos(v)
 		case OpAtan:
-			r = math.Atan(v)
+			r = detmath.Atan(v)
 		case OpExp:
 			r = preciseExp(v)
 		case OpLog:
@@ -343,7 +345,7 @@ func (b *builder) binary(op Op, x, y *Sig) (*Sig, error) {
 		x, y = b.toReal(x), b.toReal(y)
 		if consts {
 			if op == OpAtan2 {
-				return b.constReal(math.Atan2(x.Val, y.Val)), nil
+				return b.constReal(detmath.Atan2(x.Val, y.Val)), nil
 			}
 			return b.constReal(math.Mod(x.Val, y.Val)), nil
 		}

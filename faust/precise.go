@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/big"
 	"sync"
+
+	"github.com/soundmatch/soundmatch/detmath"
 )
 
 // Correctly rounded sin, cos and tan for constant folding. Faust folds
@@ -12,6 +14,8 @@ import (
 // 1.0000000000000004 for the -2*cos(-π+π/3) in the Butterworth
 // coefficients). Folding in 256-bit arithmetic and rounding once gives the
 // C library's results, so folded library coefficients are bit-identical.
+// What falls outside the big-float paths (special values, huge
+// arguments) goes to detmath, not math, whose results depend on the machine.
 
 const precBits = 256
 
@@ -86,7 +90,7 @@ func preciseOK(x float64) bool { return !math.IsNaN(x) && math.Abs(x) < 1<<40 }
 
 func preciseSin(x float64) float64 {
 	if !preciseOK(x) || x == 0 {
-		return math.Sin(x)
+		return detmath.Sin(x)
 	}
 	s, _ := sinCos(x)
 	v, _ := s.Float64()
@@ -95,7 +99,7 @@ func preciseSin(x float64) float64 {
 
 func preciseCos(x float64) float64 {
 	if !preciseOK(x) {
-		return math.Cos(x)
+		return detmath.Cos(x)
 	}
 	_, c := sinCos(x)
 	v, _ := c.Float64()
@@ -104,11 +108,11 @@ func preciseCos(x float64) float64 {
 
 func preciseTan(x float64) float64 {
 	if !preciseOK(x) || x == 0 {
-		return math.Tan(x)
+		return detmath.Tan(x)
 	}
 	s, c := sinCos(x)
 	if c.Sign() == 0 {
-		return math.Tan(x)
+		return detmath.Tan(x)
 	}
 	v, _ := newF().Quo(s, c).Float64()
 	return v
@@ -184,7 +188,7 @@ func bigExp(x *big.Float) *big.Float {
 
 func preciseExp(x float64) float64 {
 	if math.IsNaN(x) || math.Abs(x) > 700 || x == 0 {
-		return math.Exp(x)
+		return detmath.Exp(x)
 	}
 	lnConsts()
 	v, _ := bigExp(newF().SetFloat64(x)).Float64()
@@ -193,7 +197,7 @@ func preciseExp(x float64) float64 {
 
 func preciseLog(x float64) float64 {
 	if !(x > 0) || math.IsInf(x, 0) || x == 1 {
-		return math.Log(x)
+		return detmath.Log(x)
 	}
 	lnConsts()
 	v, _ := bigLog(newF().SetFloat64(x)).Float64()
@@ -202,7 +206,7 @@ func preciseLog(x float64) float64 {
 
 func preciseLog10(x float64) float64 {
 	if !(x > 0) || math.IsInf(x, 0) || x == 1 {
-		return math.Log10(x)
+		return detmath.Log10(x)
 	}
 	lnConsts()
 	v, _ := newF().Quo(bigLog(newF().SetFloat64(x)), bigLn10).Float64()
@@ -211,15 +215,15 @@ func preciseLog10(x float64) float64 {
 
 // precisePow handles x > 0 and finite results of moderate size, and x < 0
 // with an integer exponent; everything else (zeros, infinities, NaN, huge
-// results) goes to math.Pow, whose special cases are C's.
+// results) goes to detmath.Pow, whose special cases are C's.
 func precisePow(x, y float64) float64 {
 	if math.IsNaN(x) || math.IsNaN(y) || math.IsInf(x, 0) || math.IsInf(y, 0) || x == 0 || y == 0 || x == 1 {
-		return math.Pow(x, y)
+		return detmath.Pow(x, y)
 	}
 	neg := false
 	if x < 0 {
 		if y != math.Trunc(y) {
-			return math.Pow(x, y)
+			return detmath.Pow(x, y)
 		}
 		neg = math.Mod(y, 2) != 0
 		x = -x
@@ -227,7 +231,7 @@ func precisePow(x, y float64) float64 {
 	lnConsts()
 	l := newF().Mul(newF().SetFloat64(y), bigLog(newF().SetFloat64(x)))
 	if lf, _ := l.Float64(); math.Abs(lf) > 700 {
-		r := math.Pow(x, y)
+		r := detmath.Pow(x, y)
 		if neg {
 			r = -r
 		}
