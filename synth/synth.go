@@ -22,6 +22,12 @@
 // short delays, rings for long ones. Int signals wrap as int32 and carry
 // no tangent.
 //
+// A program renders the same bits on every machine: the elementary
+// functions (sin, exp, pow, ...) are package detmath's, not math's, and
+// every product that feeds a sum, in the combined instructions above too,
+// is rounded on its own (float64(...)), which keeps arm64 and amd64 v3
+// builds from fusing it into a hardware multiply-add.
+//
 // Derivative rules at non-smooth points (docs/faust-derivatives.md):
 // floor, ceil, rint and int have derivative 0 (so ma.frac passes its
 // argument's derivative through); comparisons have 0; select2 passes the
