@@ -3,6 +3,8 @@ package scatter
 import (
 	"math"
 	"math/bits"
+
+	"github.com/soundmatch/soundmatch/detmath"
 )
 
 // fftPlan is a complex FFT of one power-of-two length (radix-4 Stockham
@@ -58,7 +60,7 @@ func newFFTPlan(n int) *fftPlan {
 		for q := 0; q < m; q++ {
 			for r := 1; r <= 3; r++ {
 				a := -2 * math.Pi * float64(r*q) / float64(l)
-				s, c := math.Sincos(a)
+				s, c := detmath.Sincos(a)
 				f[3*q+r-1] = complex(c, s)
 				b[3*q+r-1] = complex(c, -s)
 			}
@@ -289,7 +291,7 @@ func newRealFFT(n int) *realFFT {
 	}
 	r := &realFFT{n: n, h: newFFTPlan(n / 2), buf: make([]complex128, n/2), w: make([]complex128, n/2)}
 	for k := range r.w {
-		s, c := math.Sincos(-2 * math.Pi * float64(k) / float64(n))
+		s, c := detmath.Sincos(-2 * math.Pi * float64(k) / float64(n))
 		r.w[k] = complex(c, s)
 	}
 	return r

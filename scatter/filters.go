@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/soundmatch/soundmatch/detmath"
 	"gonum.org/v1/gonum/dsp/fourier"
 )
 
@@ -131,8 +132,8 @@ func newFilter(xi, sigma float64, j int, levels [][]float64) Filter {
 func AndenGenerator(J, Q int) (xi, sigma []float64) {
 	x := xiMax(Q)
 	s := sigmaPsi(x, Q)
-	sMin := sigma0 / math.Pow(2, float64(J))
-	f := math.Pow(2, 1/float64(Q))
+	sMin := sigma0 / detmath.Pow(2, float64(J))
+	f := detmath.Pow(2, 1/float64(Q))
 	if s <= sMin {
 		x = s
 	} else {
@@ -152,20 +153,20 @@ func AndenGenerator(J, Q int) (xi, sigma []float64) {
 }
 
 func xiMax(Q int) float64 {
-	return math.Max(1/(1+math.Pow(2, 3/float64(Q))), 0.35)
+	return math.Max(1/(1+detmath.Pow(2, 3/float64(Q))), 0.35)
 }
 
 func sigmaPsi(xi float64, Q int) float64 {
-	factor := 1 / math.Pow(2, 1/float64(Q))
+	factor := 1 / detmath.Pow(2, 1/float64(Q))
 	term1 := (1 - factor) / (1 + factor)
-	term2 := 1 / math.Sqrt(2*math.Log(1/rPsi))
+	term2 := 1 / math.Sqrt(2*detmath.Log(1/rPsi))
 	return xi * term1 * term2
 }
 
 // maxDyadicSubsampling is the largest j with |ξ|+ασ < 2^−(j+1).
 func maxDyadicSubsampling(xi, sigma float64) int {
 	ub := math.Min(math.Abs(xi)+float64(alpha*sigma), 0.5)
-	return int(math.Floor(-math.Log2(ub))) - 1
+	return int(math.Floor(-detmath.Log2(ub))) - 1
 }
 
 // Morlet returns the frequency response on the N bins k/N of a Morlet
@@ -173,7 +174,7 @@ func maxDyadicSubsampling(xi, sigma float64) int {
 // xi = 0), periodised over [1−P, P) and normalised to unit L1 norm in
 // time, as Kymatio's morlet_1d builds it.
 func Morlet(N int, xi, sigma float64) []float64 {
-	val := math.Sqrt(-2 * sigma * sigma * math.Log(1e-7))
+	val := math.Sqrt(-2 * sigma * sigma * detmath.Log(1e-7))
 	P := min(int(math.Ceil(val+1)), 5)
 	low := make([]float64, N)
 	gab := make([]float64, N)
@@ -227,10 +228,10 @@ func gauss(d, sigma float64) float64 {
 	if e < -746 {
 		return 0
 	}
-	return math.Exp(e)
+	return detmath.Exp(e)
 }
 
-func cmplxAbs(z complex128) float64 { return math.Hypot(real(z), imag(z)) }
+func cmplxAbs(z complex128) float64 { return detmath.Hypot(real(z), imag(z)) }
 
 // ifftReal is the normalised inverse DFT (1/N) of a real spectrum.
 func ifftReal(h []float64) []complex128 {
@@ -289,7 +290,7 @@ type Bank struct {
 // Psi2 levels exist for 1 ≤ L < min(max j1, j2, 1+log2 T); Phi levels for
 // 1 ≤ L < max(max j, 1+log2 T).
 func NewBank(N, J, q1, q2 int, T float64, norm Normalization) *Bank {
-	log2T := int(math.Floor(math.Log2(T)))
+	log2T := int(math.Floor(detmath.Log2(T)))
 	b := &Bank{N: N}
 	maxJ, prevJ := 0, 0
 	for layer, q := range []int{q1, q2} {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/soundmatch/soundmatch/detmath"
 	"gonum.org/v1/gonum/dsp/fourier"
 )
 
@@ -102,7 +103,7 @@ func NewJTFS(n int, cfg JTFSConfig) (*JTFS, error) {
 	if t.npad, t.padL, err = padding(n, cfg.T); err != nil {
 		return nil, err
 	}
-	t.log2T = int(math.Floor(math.Log2(cfg.T)))
+	t.log2T = int(math.Floor(detmath.Log2(cfg.T)))
 	t.log2F = cfg.JFr
 	t.bank = NewBank(t.npad, cfg.J, cfg.Q1, cfg.Q2, cfg.T, Sum)
 	t.nt = t.npad >> t.log2T
@@ -260,7 +261,7 @@ func freqAverager(phi []float64, rIn, rOut int) []float64 {
 			s := 0.0
 			for k := 0; k < rIn; k++ {
 				ph := 2 * math.Pi * float64((k*(q*m-r))%rIn) / float64(rIn)
-				s += float64(phi[k] * math.Cos(ph))
+				s += float64(phi[k] * detmath.Cos(ph))
 			}
 			a[q*rIn+r] = s / float64(rIn)
 		}
@@ -803,7 +804,7 @@ func freqMatrix(psi []float64, k int) []complex128 {
 	R := nfr >> k
 	cs := make([]complex128, nfr)
 	for j := range cs {
-		sn, c := math.Sincos(2 * math.Pi * float64(j) / float64(nfr))
+		sn, c := detmath.Sincos(2 * math.Pi * float64(j) / float64(nfr))
 		cs[j] = complex(c, sn)
 	}
 	B := make([]complex128, R*nfr)

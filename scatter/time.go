@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/soundmatch/soundmatch/detmath"
 )
 
 // Config describes a scattering transform in Kymatio's terms.
@@ -77,7 +79,7 @@ func NewTime(n int, cfg Config) (*Time, error) {
 	if err != nil {
 		return nil, err
 	}
-	t.log2T = int(math.Floor(math.Log2(cfg.T)))
+	t.log2T = int(math.Floor(detmath.Log2(cfg.T)))
 	if t.npad>>t.log2T < 1 {
 		return nil, fmt.Errorf("scatter: T=%g exceeds the padded length %d", cfg.T, t.npad)
 	}
@@ -151,8 +153,8 @@ func checkConfig(n int, cfg Config) error {
 func padding(n int, T float64) (npad, padL int, err error) {
 	sup := temporalSupport(Morlet(n, 0, sigma0/T))
 	minToPad := 3 * sup
-	jMax := int(math.Floor(math.Log2(float64(3*n - 2))))
-	jPad := min(int(math.Ceil(math.Log2(float64(n+2*minToPad)))), jMax)
+	jMax := int(math.Floor(detmath.Log2(float64(3*n - 2))))
+	jPad := min(int(math.Ceil(detmath.Log2(float64(n+2*minToPad)))), jMax)
 	npad = 1 << jPad
 	if npad < n {
 		return 0, 0, fmt.Errorf("scatter: padded length %d shorter than signal %d", npad, n)
