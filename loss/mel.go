@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/soundmatch/soundmatch/detmath"
 	"github.com/soundmatch/soundmatch/dsp"
 )
 
@@ -93,7 +94,7 @@ func (l *MelL1) melOf(x, grad []float64) {
 		}
 	default:
 		for i, v := range l.s {
-			l.p[i] = math.Pow(v, l.power)
+			l.p[i] = detmath.Pow(v, l.power)
 		}
 	}
 	l.bank.Forward(l.mel, l.p)
@@ -137,7 +138,7 @@ func (l *MelL1) Eval(x, grad []float64) float64 {
 					l.p[i] = 0
 					continue
 				}
-				l.p[i] *= l.power * math.Pow(v, l.power-1)
+				l.p[i] *= l.power * detmath.Pow(v, l.power-1)
 			}
 		}
 		l.st.Adjoint(grad, l.p)

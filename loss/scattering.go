@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 
+	"github.com/soundmatch/soundmatch/detmath"
 	"github.com/soundmatch/soundmatch/scatter"
 )
 
@@ -191,7 +192,7 @@ func (l *scatterLoss) compress(s []float64) {
 		return
 	}
 	for i, v := range s {
-		s[i] = math.Copysign(math.Log1p(math.Abs(v)/l.eps), v)
+		s[i] = math.Copysign(detmath.Log1p(math.Abs(v)/l.eps), v)
 	}
 }
 
@@ -206,7 +207,7 @@ func (l *scatterLoss) reduceAll(p int, s, gs []float64) float64 {
 		c, dc := v, 1.0
 		if l.eps > 0 {
 			a := math.Abs(v)
-			c = math.Copysign(math.Log1p(a/l.eps), v)
+			c = math.Copysign(detmath.Log1p(a/l.eps), v)
 			dc = 1 / (l.eps + a)
 		}
 		d := c - t[i]
