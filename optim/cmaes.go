@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/soundmatch/soundmatch/detmath"
 	"gonum.org/v1/gonum/optimize"
 )
 
@@ -37,7 +38,7 @@ func (c *CMAES) Search(ctx context.Context, f Objective, u0 []float64, budget in
 	}
 	pop := c.Population
 	if pop == 0 {
-		pop = 4 + int(3*math.Log(float64(d)))
+		pop = 4 + int(3*detmath.Log(float64(d)))
 	}
 	scratch := make([]float64, d)
 	start := append([]float64(nil), u0...)

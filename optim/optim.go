@@ -15,6 +15,8 @@ package optim
 import (
 	"fmt"
 	"math"
+
+	"github.com/soundmatch/soundmatch/detmath"
 )
 
 // Optimizer updates parameters in place from their gradient.
@@ -124,8 +126,8 @@ func (o *Adam) Step(u, grad []float64) {
 	checkLen("Adam", len(o.m), u, grad)
 	c := clipScale(grad)
 	o.t++
-	bc1 := 1 - math.Pow(o.Beta1, float64(o.t))
-	bc2 := 1 - math.Pow(o.Beta2, float64(o.t))
+	bc1 := 1 - detmath.Pow(o.Beta1, float64(o.t))
+	bc2 := 1 - detmath.Pow(o.Beta2, float64(o.t))
 	for i, g := range grad {
 		g *= c
 		o.m[i] = float64(o.Beta1*o.m[i]) + float64((1-o.Beta1)*g)
