@@ -1,6 +1,10 @@
 package audio
 
-import "math"
+import (
+	"math"
+
+	"github.com/soundmatch/soundmatch/detmath"
+)
 
 // Design of the resampling filter. The cut-off sits at the Nyquist frequency
 // of the lower of the two rates, with a transition band of ±10% of it: the
@@ -117,7 +121,7 @@ func (k kernel) at(tau float64) float64 {
 	if a == 0 {
 		return k.r * w
 	}
-	return k.r * math.Sin(math.Pi*a) / (math.Pi * a) * w
+	return k.r * detmath.Sin(math.Pi*a) / (math.Pi * a) * w
 }
 
 // besselI0 is the modified Bessel function of the first kind, order 0, by its
