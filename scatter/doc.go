@@ -24,5 +24,12 @@
 // Power-of-two FFTs are our own (radix-4 Stockham, AVX butterflies on
 // amd64; build tag purego for pure Go): time scattering is mostly FFT
 // work and gonum's FFTPACK port is several times slower at these sizes.
-// gonum's CmplxFFT serves the short, arbitrary frequential lengths.
+// dsp.CmplxFFT serves the short, arbitrary frequential lengths.
+//
+// A transform gives the same bits on every machine: products that feed a
+// sum are rounded on their own (cmul, float64(a*b)) so that arm64 and
+// amd64 v3 builds cannot fuse them into multiply-adds, the elementary
+// functions are package detmath's, and the AVX butterflies round as the Go
+// ones do. gonum's FFTPACK port, compiled with whatever fusion the machine
+// allows, is not used.
 package scatter

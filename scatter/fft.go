@@ -11,7 +11,7 @@ import (
 // autosort, with one radix-2 stage when log2 n is odd). gonum's FFTPACK
 // port handles every length but is about three times slower at the 2^16
 // lengths that dominate time scattering, so the power-of-two transforms
-// are done here and gonum is kept for the short frequential lengths.
+// are done here; dsp.CmplxFFT serves the short frequential lengths.
 type fftPlan struct {
 	n     int
 	work  []complex128

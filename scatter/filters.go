@@ -5,7 +5,7 @@ import (
 	"math"
 
 	"github.com/soundmatch/soundmatch/detmath"
-	"gonum.org/v1/gonum/dsp/fourier"
+	"github.com/soundmatch/soundmatch/dsp"
 )
 
 // Constants of Kymatio's Morlet filter banks (frontend build()).
@@ -244,7 +244,7 @@ func ifftReal(h []float64) []complex128 {
 		newFFTPlan(n).transform(z, true)
 	} else {
 		out := make([]complex128, n)
-		fourier.NewCmplxFFT(n).Sequence(out, z) // unnormalised inverse
+		dsp.NewCmplxFFT(n).Sequence(out, z) // unnormalised inverse
 		z = out
 	}
 	for i := range z {

@@ -5,7 +5,7 @@ import (
 	"math"
 
 	"github.com/soundmatch/soundmatch/detmath"
-	"gonum.org/v1/gonum/dsp/fourier"
+	"github.com/soundmatch/soundmatch/dsp"
 )
 
 // JTFSConfig describes a joint time-frequency scattering transform in
@@ -55,7 +55,7 @@ type JTFS struct {
 
 	rffts map[int]*realFFT
 	ffts  map[int]*fftPlan
-	gffts map[int]*fourier.CmplxFFT // frequential lengths (any size)
+	gffts map[int]*dsp.CmplxFFT // frequential lengths (any size)
 
 	xpad, gpad []float64
 	x0, gx0    []complex128
@@ -196,17 +196,17 @@ func NewJTFS(n int, cfg JTFSConfig) (*JTFS, error) {
 
 	// Plans and buffers.
 	N := t.npad
-	t.ffts, t.rffts, t.gffts = map[int]*fftPlan{}, map[int]*realFFT{}, map[int]*fourier.CmplxFFT{}
+	t.ffts, t.rffts, t.gffts = map[int]*fftPlan{}, map[int]*realFFT{}, map[int]*dsp.CmplxFFT{}
 	for m := N; m >= 1; m /= 2 {
 		t.ffts[m] = newFFTPlan(m)
 		if m >= 2 {
 			t.rffts[m] = newRealFFT(m)
 		}
 	}
-	t.gffts[t.nfr] = fourier.NewCmplxFFT(t.nfr)
+	t.gffts[t.nfr] = dsp.NewCmplxFFT(t.nfr)
 	for _, k := range t.jfr {
 		if t.gffts[t.nfr>>k] == nil {
-			t.gffts[t.nfr>>k] = fourier.NewCmplxFFT(t.nfr >> k)
+			t.gffts[t.nfr>>k] = dsp.NewCmplxFFT(t.nfr >> k)
 		}
 	}
 	t.xpad, t.gpad = make([]float64, N), make([]float64, N)
