@@ -108,9 +108,17 @@ wait_for_trials() {
 	done
 }
 
+# source_hash: a fingerprint of the repository's files (tracked and not
+# ignored), to tell an edit made while this runs from a broken build.
+source_hash() {
+	(cd "$root" && git ls-files -co --exclude-standard -z 2>/dev/null | sort -z |
+		xargs -0 sha256sum 2>/dev/null | sha256sum | cut -c1-16) || true
+}
+
 # --- build: the binary, the study, the reference --------------------------
 
 build() {
+	source_hash >"$tmp/source.hash"
 	(cd "$root" && go build -o "$bin" ./cmd/soundmatch)
 	# 2 programs × 2 cheap losses × 4 trials × 20 iterations = 16 trials:
 	# a shard of 3 holds 5 or 6, long enough to be killed in the middle.
@@ -201,6 +209,9 @@ dockerfile() {
 	local user='' gomod_minor image_minor
 	mkdir -p "$out/modcache-layer"
 	docker_context "$out/src"
+	# The kubernetes part runs this build and expects the reference's results.
+	[ "$(source_hash)" = "$(cat "$tmp/source.hash")" ] ||
+		fail "the sources changed since the build part (an edit while this ran?): rerun"
 	# Go's minor version in the image tag must be the one go.mod asks for,
 	# or the build would have to fetch another toolchain.
 	gomod_minor=$(awk '$1 == "go" { split($2, v, "."); print v[1] "." v[2] }' "$root/go.mod")
