@@ -7,12 +7,13 @@
 #   dockerfile  the image's build stage run here; its binary, path and user
 #               agree with what the Jobs call
 #   slurm       deploy/slurm/submit.sh under a fake sbatch (deploy/test/fake-slurm):
-#               array tasks, afterok merge, logs; a failed array blocks the merge
+#               array tasks, afterok merge, logs; a failed task blocks the merge,
+#               rerunning it alone and then the merge recovers
 #   preempt     the same with one array task killed -9 mid-shard and requeued
 #   kubernetes  the Job manifests validated, their container command run per
 #               completion index through /bin/sh as uid 65532 on an fsGroup-like
 #               volume, one pod killed and retried, then the merge Job
-#   local       deploy/local.sh, twice (the second run resumes and merges again)
+#   local       deploy/local.sh with a failing shard (no merge), then resumed
 #
 # One PASS/FAIL line per part; exits non-zero if any failed. KEEP=1 keeps the
 # work directory. About 20 s on 2 cores once the Go build cache is warm; the
@@ -75,6 +76,7 @@ fail() {
 }
 
 bin=$tmp/soundmatch
+failing_bin=$tmp/soundmatch-failing-shard-1 # soundmatch, except that shard 1/3 fails
 cfg=$tmp/study.toml
 ref=$tmp/reference.csv # without the *_ms columns
 
@@ -133,6 +135,12 @@ build() {
 		[[losses]]
 		name = "simse-spec"
 	EOF
+	cat >"$failing_bin" <<-EOF
+		#!/bin/bash
+		for a; do [ "\$a" != 1/3 ] || { echo "injected failure of shard 1/3" >&2; exit 3; }; done
+		exec "$bin" "\$@"
+	EOF
+	chmod +x "$failing_bin"
 	"$bin" study run "$cfg" --db "$tmp/reference.db" --workers 1 --quiet
 	"$bin" study export --db "$tmp/reference.db" --csv "$tmp/reference-full.csv"
 	awk -f "$here/strip-ms.awk" "$tmp/reference-full.csv" >"$ref"
@@ -301,12 +309,21 @@ slurm() {
 	grep -q '^complete' "$out.work/soundmatch-merge-$merge_id.log" || fail "the merge's status does not say complete"
 	same_csv "$out/study.csv"
 
-	# A failed array must keep the merge from running.
-	SOUNDMATCH=false submit "$tmp/slurm-failing"
-	! "$here/fake-slurm" wait "$array_id" 60 || fail "an array of failing tasks completed"
+	# A failed task must keep the merge from running; then the recovery
+	# deploy/README.md describes: rerun that index alone, then the merge,
+	# with the commands in the scripts' headers.
+	out=$tmp/slurm-failing
+	SOUNDMATCH=$failing_bin submit "$out"
+	! "$here/fake-slurm" wait "$array_id" 60 || fail "an array with a failing task completed"
 	[ "$("$here/fake-slurm" wait "$merge_id" 60)" = DependencyNeverSatisfied ] || fail "the merge ran after a failed array"
-	[ ! -e "$tmp/slurm-failing/study.db" ] || fail "a merge wrote study.db after a failed array"
-	echo "failed array: merge held back (DependencyNeverSatisfied)"
+	[ ! -e "$out/study.db" ] || fail "a merge wrote study.db after a failed array"
+	echo "failed task 1: merge held back (DependencyNeverSatisfied)"
+	local rerun merge
+	rerun=$(cd "$out.work" && sbatch --parsable --array=1 --export="ALL,SHARDS=3,CONFIG=$cfg,OUT=$out" "$deploy/slurm/study.sbatch")
+	"$here/fake-slurm" wait "$rerun" 60 || fail "rerunning task 1 failed"
+	merge=$(cd "$out.work" && sbatch --parsable --dependency="afterok:$rerun" --export="ALL,SHARDS=3,OUT=$out" "$deploy/slurm/merge.sbatch")
+	"$here/fake-slurm" wait "$merge" 60 || fail "the merge after the rerun failed"
+	same_csv "$out/study.csv"
 }
 
 # One array task killed -9 in the middle of its shard, as a preemption
@@ -494,12 +511,17 @@ kubernetes() {
 
 local_sh() {
 	local out=$tmp/local k
-	SOUNDMATCH=$bin "$deploy/local.sh" "$cfg" 3 "$out"
+	# Shard 1 fails: local.sh must say so, fail, and not merge.
+	if SOUNDMATCH=$failing_bin "$deploy/local.sh" "$cfg" 3 "$out" 2>"$out.err"; then
+		fail "local.sh succeeded with a failing shard"
+	fi
+	grep -q "shard 1/3 failed" "$out.err" || fail "local.sh did not name the failed shard: $(cat "$out.err")"
+	[ ! -e "$out/study.db" ] || fail "local.sh merged after a failed shard"
 	for k in 0 1 2; do [ -s "$out/shard-$k.log" ] || fail "no $out/shard-$k.log"; done
-	same_csv "$out/study.csv"
-	# Rerun: every shard is complete, nothing runs, the merge is redone.
+	# Rerun, as it says: the complete shards run nothing, shard 1 runs.
 	SOUNDMATCH=$bin "$deploy/local.sh" "$cfg" 3 "$out"
-	grep -q "study: 0 trials run" "$out/shard-0.log" || fail "the rerun ran trials again"
+	grep -q "study: 0 trials run" "$out/shard-0.log" || fail "the rerun ran shard 0's trials again"
+	grep -q "(0 already stored)" "$out/shard-1.log" || fail "shard 1 did not run on the rerun"
 	same_csv "$out/study.csv"
 }
 
