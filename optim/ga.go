@@ -2,8 +2,11 @@ package optim
 
 import (
 	"context"
+	"math"
 	"math/rand/v2"
 	"sort"
+
+	"github.com/soundmatch/soundmatch/detmath"
 )
 
 // GA is a real-coded genetic algorithm, the sound-matching field's classic
@@ -87,7 +90,7 @@ func (g *GA) Search(ctx context.Context, f Objective, u0 []float64, budget int) 
 				span := hi - lo
 				child[k] = lo - float64(0.5*span) + float64(uniform(rng)*2*span)
 				if rng.Float64() < rate {
-					child[k] += float64(sigma * rng.NormFloat64())
+					child[k] += float64(sigma * normal(rng))
 				}
 			}
 			y, ok := b.eval(child)
@@ -109,4 +112,19 @@ func lessNaNLast(a, b float64) bool {
 		return true
 	}
 	return a < b
+}
+
+// normal draws a standard normal deviate by Marsaglia's polar method.
+// rand's NormFloat64 is not used because its rare tail cases call math.Log
+// and math.Exp and multiply-adds that the compiler fuses on arm64 and
+// amd64 v3, so a mutation could differ in its last bits between machines;
+// here every operation is exact IEEE arithmetic or detmath's.
+func normal(rng *rand.Rand) float64 {
+	for {
+		u, v := 2*uniform(rng)-1, 2*uniform(rng)-1
+		s := float64(u*u) + float64(v*v)
+		if s > 0 && s < 1 {
+			return u * math.Sqrt(-2*detmath.Log(s)/s)
+		}
+	}
 }

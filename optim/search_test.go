@@ -3,6 +3,8 @@ package optim
 import (
 	"context"
 	"math"
+	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -130,5 +132,27 @@ func TestSearchBadInput(t *testing.T) {
 	}
 	if _, err := NewSearcher("simplex", 1); err == nil {
 		t.Error("unknown searcher: want error")
+	}
+}
+
+// TestNormalIsStandardNormal compares the GA's mutation deviates with the
+// standard normal CDF of the math package (Φ(x) = erfc(−x/√2)/2) by the
+// Kolmogorov–Smirnov distance: a wrong scale, shift or tail would put D far
+// above the bound, which a correct sampler exceeds with probability < 1e-9.
+func TestNormalIsStandardNormal(t *testing.T) {
+	const n = 200000
+	rng := rand.New(rand.NewPCG(1, 2))
+	x := make([]float64, n)
+	for i := range x {
+		x[i] = normal(rng)
+	}
+	slices.Sort(x)
+	d := 0.0
+	for i, v := range x {
+		phi := math.Erfc(-v/math.Sqrt2) / 2
+		d = max(d, math.Abs(float64(i+1)/n-phi), math.Abs(phi-float64(i)/n))
+	}
+	if bound := 3.27 / math.Sqrt(n); d > bound {
+		t.Errorf("Kolmogorov–Smirnov distance %.4f > %.4f", d, bound)
 	}
 }
