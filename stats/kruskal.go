@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-
-	"gonum.org/v1/gonum/mathext"
 )
 
 // ErrAllTied is returned (wrapped) when every value is the same, so that a
@@ -72,5 +70,5 @@ func ChiSquareSF(x float64, df int) float64 {
 	if x <= 0 {
 		return 1
 	}
-	return mathext.GammaIncRegComp(float64(df)/2, x/2)
+	return gammaQ(float64(df)/2, x/2)
 }

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-
-	"gonum.org/v1/gonum/mathext"
 )
 
 // ErrConstant is returned (wrapped) when one input of a correlation is
@@ -73,5 +71,5 @@ func Spearman(x, y []float64) (Correlation, error) {
 // formed as (1−ρ)(1+ρ) to keep its relative accuracy near |ρ| = 1.
 func spearmanP(rho float64, n int) float64 {
 	dof := float64(n - 2)
-	return mathext.RegIncBeta(dof/2, 0.5, (1-rho)*(1+rho))
+	return betaI(dof/2, 0.5, float64((1-rho)*(1+rho)), float64(rho*rho))
 }
