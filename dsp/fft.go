@@ -135,8 +135,8 @@ func (p *FFT) forward(dst []complex128, x, w []float64) {
 	for k := 1; k <= m/2; k++ {
 		a, b := z[k], z[m-k]
 		// E = (a + conj b)/2, O = −i(a − conj b)/2.
-		er, ei := 0.5*(real(a)+real(b)), 0.5*(imag(a)-imag(b))
-		or, oi := 0.5*(imag(a)+imag(b)), -0.5*(real(a)-real(b))
+		er, ei := float64(0.5*(real(a)+real(b))), float64(0.5*(imag(a)-imag(b)))
+		or, oi := float64(0.5*(imag(a)+imag(b))), float64(-0.5*(real(a)-real(b)))
 		wr, wi := real(post[k]), imag(post[k])
 		tr, ti := float64(wr*or)-float64(wi*oi), float64(wr*oi)+float64(wi*or)
 		dst[k] = complex(er+tr, ei+ti)

@@ -46,7 +46,7 @@ func init() {
 		expTable[j] = detmath.Exp2(float64(j) / expTableSize)
 	}
 	for j := range logTable {
-		c := 1 + float64(j)/logTableSize
+		c := 1 + float64(float64(j)/logTableSize)
 		logTable[j].c = c
 		logTable[j].inv = 1 / c
 		logTable[j].log = detmath.Log(c)
@@ -96,7 +96,7 @@ func logs(dst, x []float64) {
 		}
 		m := math.Float64frombits(b&(1<<52-1) | 1023<<52)
 		t := &logTable[(b>>(52-logTableBits))&(logTableSize-1)]
-		r := (m - t.c) * t.inv
+		r := float64((m - t.c) * t.inv)
 		r2 := r * r
 		p := r + float64(r2*((-0.5+float64(r*(1.0/3)))+float64(r2*((-0.25+float64(r*(1.0/5)))-float64(r2*(1.0/6))))))
 		dst[i] = float64(float64(ex)*math.Ln2) + t.log + p
