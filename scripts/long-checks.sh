@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Long checks that the default 'go test ./...' leaves out: the SOUNDMATCH_LONG
-# tests, the Faust front end and engine fuzzers, and an end-to-end reduced
-# paper study through export and report.
+# tests, the Faust front end and engine fuzzers, an end-to-end reduced paper
+# study through export and report, the cross-machine numerics check and the
+# emulated cluster deployment.
 #
 #   bash scripts/long-checks.sh              # fuzz each target for 10 minutes
 #   FUZZTIME=2m bash scripts/long-checks.sh  # what CI runs
@@ -30,4 +31,10 @@ if [ "$rows" -ne 36 ]; then echo "export has $rows trials, want 36"; exit 1; fi
 "$sm" report --db "$tmp/study.db" --out "$tmp/report"
 test -s "$tmp/report/report.md"
 grep -q "no ratings yet" "$tmp/report/report.md"
+echo "== the same bits on every machine (arm64 under qemu, GOAMD64=v3)"
+bash scripts/numerics-check.sh
+
+echo "== the deploy files (Slurm, Kubernetes, local) under emulation"
+bash deploy/test/run.sh
+
 echo "long checks: all passed"

@@ -12,7 +12,10 @@
 #   (c) when qemu-aarch64 is installed, runs a small study with the arm64
 #       binary (under qemu), the native amd64 binary and, if the CPU has
 #       AVX2 and FMA, the GOAMD64=v3 binary, and compares the exported
-#       trials byte for byte without the timing (*_ms) columns.
+#       trials byte for byte without the timing (*_ms) columns;
+#   (d) runs study's TestPortableExport (every loss, program and portable
+#       optimizer against study/testdata/portable.csv, made on amd64) as an
+#       arm64 test binary under qemu and as a GOAMD64=v3 build.
 # It exits non-zero if any part fails. Parts that cannot run here are
 # skipped with a message.
 #
@@ -149,6 +152,25 @@ else
 			result FAIL "study: $ndiff trial row(s) of $b differ from amd64"
 		fi
 	done
+fi
+
+echo "== (d) study/testdata/portable.csv (every loss, program and portable optimizer) as arm64 and v3 tests"
+if [ -n "$qemu" ] && [ "$(go env GOHOSTARCH)" = amd64 ]; then
+	GOARCH=arm64 go test -c -o "$tmp/study-arm64.test" ./study
+	if (cd study && "$qemu" "$tmp/study-arm64.test" -test.run '^TestPortableExport$' -test.count=1); then
+		result PASS "portable.csv: reproduced by the arm64 test binary"
+	else
+		result FAIL "portable.csv: the arm64 test binary differs"
+	fi
+	if grep -qw fma /proc/cpuinfo && grep -qw avx2 /proc/cpuinfo; then
+		if GOAMD64=v3 go test -count=1 -run '^TestPortableExport$' ./study; then
+			result PASS "portable.csv: reproduced by the GOAMD64=v3 tests"
+		else
+			result FAIL "portable.csv: the GOAMD64=v3 tests differ"
+		fi
+	fi
+else
+	result SKIP "portable.csv: needs qemu-aarch64 on an amd64 host"
 fi
 
 echo
