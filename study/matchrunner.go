@@ -32,7 +32,10 @@ func NewMatchRunner(cfg *Config) (*MatchRunner, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	r := &MatchRunner{cfg: cfg, progs: map[string]*synth.Program{}, mss: newMSSCache(mssIdle)}
+	r := &MatchRunner{cfg: cfg, progs: map[string]*synth.Program{}}
+	if cfg.Paired && len(cfg.Losses) > 1 {
+		r.mss = newMSSCache(mssIdle) // arms share targets: share their half of the score
+	}
 	for _, p := range cfg.Programs {
 		ref := p.Name
 		if p.Path != "" {
@@ -88,9 +91,13 @@ func (w *matchWorker) Run(ctx context.Context, t Task) (*store.Trial, error) {
 		}
 	}
 	opt := w.cfg.OptimizerFor(t.Loss)
-	key := mssKey(t.Program.Name, targetValues)
-	ref := w.mss.acquire(key)
-	defer w.mss.release(key, ref)
+	var score func([]float64) float64 // nil: match computes loss.MSS itself
+	if w.mss != nil {
+		key := mssKey(t.Program.Name, targetValues)
+		ref := w.mss.acquire(key)
+		defer w.mss.release(key, ref)
+		score = func(out []float64) float64 { return ref.score(out, target) }
+	}
 	res, err := match.Run(ctx, prog, target, targetValues, start, match.Config{
 		Loss:         t.Loss.Name,
 		LossSettings: t.Loss.Settings,
@@ -100,7 +107,7 @@ func (w *matchWorker) Run(ctx context.Context, t Task) (*store.Trial, error) {
 		Project:      opt.Project,
 		Seed:         t.Seed,
 		HybridSplit:  opt.HybridSplit,
-		Score:        func(out []float64) float64 { return ref.score(out, target) },
+		Score:        score,
 	}, nil)
 	if err != nil {
 		return nil, err
@@ -124,8 +131,11 @@ func (w *matchWorker) Run(ctx context.Context, t Task) (*store.Trial, error) {
 // the first arm that finishes and kept while any arm of that target runs,
 // plus the last mssIdle released ones (the plan runs a trial's arms one
 // after another, so that is enough to catch stragglers). A reference
-// takes about 25 MB for 1 s at 44.1 kHz. The reference gives the same bits
-// as loss.MSS, so the sharing cannot change a result.
+// takes about 13 MB for 1 s at 44.1 kHz. The reference gives the same bits
+// as loss.MSS, so the sharing cannot change a result. An unpaired study
+// (or one with a single loss) has nothing to share, and computing a
+// reference to use it once costs more than loss.MSS streaming through both
+// sounds, so it does not use one.
 const mssIdle = 4
 
 type mssCache struct {
