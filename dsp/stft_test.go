@@ -309,29 +309,48 @@ func TestMelBankLibrosa(t *testing.T) {
 	}
 }
 
+// TestSTFTMagnitudeEqualsForward checks that Magnitude (four frames at a
+// time where the machine allows) gives the same bits as Forward's
+// frame-by-frame magnitudes, including a NaN sample (0 where |X|² is NaN).
 func TestSTFTMagnitudeEqualsForward(t *testing.T) {
 	x := randSignal(rand.New(rand.NewPCG(11, 12)), 2000)
-	cfg := STFTConfig{NFFT: 256, Window: Hann(300), Hop: 64, Center: true, Normalize: true}
-	s, _ := NewSTFT(cfg, len(x))
-	a := make([]float64, s.Frames()*s.Bins())
-	b := make([]float64, len(a))
-	s.Forward(a, x)
-	s.Magnitude(b, x)
-	cfg.MagnitudeOnly = true
-	m, _ := NewSTFT(cfg, len(x))
-	c := make([]float64, len(a))
-	m.Magnitude(c, x)
-	for i := range a {
-		if a[i] != b[i] || a[i] != c[i] {
-			t.Fatalf("bin %d: Forward %g, Magnitude %g, MagnitudeOnly %g", i, a[i], b[i], c[i])
+	for i, cfg := range []STFTConfig{
+		{NFFT: 256, Window: Hann(300), Hop: 64, Center: true, Normalize: true},
+		{NFFT: 512, Window: Hann(400), Hop: 100},
+		{NFFT: 128, Hop: 37},
+		{NFFT: 256, Hop: 50, Center: true, PowerFloor: 1e-3},
+		{NFFT: 96, Hop: 50},
+	} {
+		for _, nan := range []bool{false, true} {
+			x := append([]float64(nil), x...)
+			if nan {
+				x[1500] = math.NaN()
+			}
+			s, _ := NewSTFT(cfg, len(x))
+			a := make([]float64, s.Frames()*s.Bins())
+			b := make([]float64, len(a))
+			s.Forward(a, x)
+			s.Magnitude(b, x)
+			mcfg := cfg
+			mcfg.MagnitudeOnly = true
+			m, _ := NewSTFT(mcfg, len(x))
+			c := make([]float64, len(a))
+			m.Magnitude(c, x)
+			for k := range a {
+				if math.Float64bits(a[k]) != math.Float64bits(b[k]) || math.Float64bits(a[k]) != math.Float64bits(c[k]) {
+					t.Fatalf("config %d (NaN %v), value %d of %d frames: Forward %g, Magnitude %g, MagnitudeOnly %g",
+						i, nan, k, s.Frames(), a[k], b[k], c[k])
+				}
+			}
 		}
 	}
+	m, _ := NewSTFT(STFTConfig{NFFT: 64, Hop: 10, MagnitudeOnly: true}, 200)
 	defer func() {
 		if recover() == nil {
 			t.Fatal("Forward on a MagnitudeOnly plan did not panic")
 		}
 	}()
-	m.Forward(c, x)
+	m.Forward(make([]float64, m.Frames()*m.Bins()), make([]float64, 200))
 }
 
 // BenchmarkSTFT is the METHOD §4 spectrogram of one second at 44.1 kHz,

@@ -177,9 +177,15 @@ const (
 // MSS returns the multi-scale spectral distance of METHOD §6 between x and
 // target t (lower is better). It returns NaN if the sounds are shorter than
 // the largest scale (4096 samples); it panics if their lengths differ.
-// It streams frame by frame, keeping no spectrogram in memory. To score
-// several sounds against one target, NewMSSReference computes the
+// It streams four frames at a time, keeping no spectrogram in memory. To
+// score several sounds against one target, NewMSSReference computes the
 // target's half once; both give the same bits.
+//
+// The sums run frame by frame: each frame's Σ|S_x − S_t| and
+// Σ|log(S_x+ε) − log(S_t+ε)| over its bins in bin order, then those
+// per-frame sums in frame order, which lets four frames be computed at
+// once in the lanes of a vector (dsp.FrameMagnitudes) with the same bits
+// as one at a time.
 func MSS(x, t []float64) float64 {
 	if len(x) != len(t) {
 		panic(fmt.Sprintf("loss: MSS of sounds of %d and %d samples", len(x), len(t)))
@@ -188,21 +194,19 @@ func MSS(x, t []float64) float64 {
 		return math.NaN()
 	}
 	xn, tn := peakNormalized(x), peakNormalized(t)
+	w := newMSSWork()
 	total := 0.0
-	for _, sz := range mssScales {
-		f := newMSSFrame(sz)
-		bins := sz/2 + 1
-		b := make([]float64, bins)
-		lin, lg, cnt := 0.0, 0.0, 0
-		for start := 0; start+sz <= len(x); start += mssHop {
-			f.magnitude(b, tn[start:start+sz])
-			f.magnitude(f.mag, xn[start:start+sz])
-			l, g := mssFrameTerms(f.mag, b)
-			lin += l
-			lg += g
-			cnt += bins
-		}
-		total += (lin + lg) / float64(cnt)
+	for i, sz := range mssScales {
+		sc := newMSSScale(sz, len(x))
+		fm := w.fm[i]
+		total += w.scale(fm, sc, xn, func(dst []float64, f, count int) []float64 {
+			if count == 4 {
+				fm.Magnitudes4(dst, tn, f*mssHop, mssHop)
+			} else {
+				fm.Magnitude(dst, tn[f*mssHop:])
+			}
+			return dst
+		})
 	}
 	return total
 }
@@ -216,16 +220,74 @@ func MSS(x, t []float64) float64 {
 type MSSReference struct {
 	n      int
 	scales []mssScale
-	pool   sync.Pool // *mssScratch
+	pool   sync.Pool // *mssWork
 }
 
+// mssScale is one FFT size of the score.
 type mssScale struct {
 	size, frames, bins int
-	mag                []float64 // frames × bins: S(t̂)
+	// In a reference, S(t̂): the frames of each whole group of four
+	// interleaved (mag[4·bins·g + 4k + l] is bin k of frame 4g+l), then the
+	// remaining frames one row each, so frame f of either kind starts at
+	// f·bins.
+	mag []float64
 }
 
-type mssScratch struct {
-	frames []*mssFrame // one per scale
+func newMSSScale(size, n int) mssScale {
+	return mssScale{size: size, frames: (n-size)/mssHop + 1, bins: size/2 + 1}
+}
+
+// mssWork is the scratch of one scoring goroutine.
+type mssWork struct {
+	fm         []*dsp.FrameMagnitudes // per scale of mssScales
+	a, b, c, t []float64              // 4 × the bins of the largest scale
+}
+
+func newMSSWork() *mssWork {
+	w := &mssWork{}
+	for _, sz := range mssScales {
+		w.fm = append(w.fm, dsp.NewFrameMagnitudes(dsp.Hann(sz)))
+	}
+	m := 4 * (slices.Max(mssScales)/2 + 1)
+	w.a, w.b, w.c, w.t = make([]float64, m), make([]float64, m), make([]float64, m), make([]float64, m)
+	return w
+}
+
+// scale returns one scale's term of the score: target(dst, f, count)
+// gives the target's magnitudes of frames f … f+count−1 (count 4:
+// interleaved, count 1: one row), written into dst (4·bins long) or held
+// elsewhere.
+func (w *mssWork) scale(fm *dsp.FrameMagnitudes, sc mssScale, xn []float64, target func(dst []float64, f, count int) []float64) float64 {
+	bins := sc.bins
+	a := w.a[:4*bins]
+	lin, lg := 0.0, 0.0
+	var out [8]float64
+	whole := sc.frames / 4 * 4
+	for f := 0; f < whole; f += 4 {
+		fm.Magnitudes4(a, xn, f*mssHop, mssHop)
+		b := target(w.t[:4*bins], f, 4)
+		if !mssTerms4Fast(a, b, &out) {
+			// One frame at a time: the Go code of the same sums.
+			sa, sb := w.b[:bins], w.c[:bins]
+			for l := range 4 {
+				for k := range bins {
+					sa[k], sb[k] = a[4*k+l], b[4*k+l]
+				}
+				out[l], out[4+l] = mssFrameTerms(sa, sb)
+			}
+		}
+		for l := range 4 {
+			lin += out[l]
+			lg += out[4+l]
+		}
+	}
+	for f := whole; f < sc.frames; f++ {
+		fm.Magnitude(a, xn[f*mssHop:])
+		l, g := mssFrameTerms(a[:bins], target(w.t[:bins], f, 1))
+		lin += l
+		lg += g
+	}
+	return (lin + lg) / float64(sc.frames*bins)
 }
 
 // NewMSSReference computes target's spectra for Score. It fails if target
@@ -237,16 +299,21 @@ func NewMSSReference(target []float64) (*MSSReference, error) {
 	}
 	tn := peakNormalized(target)
 	r := &MSSReference{n: n}
-	for _, sz := range mssScales {
-		f := newMSSFrame(sz)
-		sc := mssScale{size: sz, frames: (n-sz)/mssHop + 1, bins: sz/2 + 1}
+	w := newMSSWork()
+	for i, sz := range mssScales {
+		sc := newMSSScale(sz, n)
 		sc.mag = make([]float64, sc.frames*sc.bins)
-		for fr := range sc.frames {
-			row := sc.mag[fr*sc.bins : (fr+1)*sc.bins]
-			f.magnitude(row, tn[fr*mssHop:fr*mssHop+sz])
+		fm := w.fm[i]
+		whole := sc.frames / 4 * 4
+		for f := 0; f < whole; f += 4 {
+			fm.Magnitudes4(sc.mag[f*sc.bins:(f+4)*sc.bins], tn, f*mssHop, mssHop)
+		}
+		for f := whole; f < sc.frames; f++ {
+			fm.Magnitude(sc.mag[f*sc.bins:(f+1)*sc.bins], tn[f*mssHop:])
 		}
 		r.scales = append(r.scales, sc)
 	}
+	r.pool.Put(w)
 	return r, nil
 }
 
@@ -258,58 +325,19 @@ func (r *MSSReference) Score(x []float64) float64 {
 	if len(x) != r.n {
 		panic(fmt.Sprintf("loss: MSS of a sound of %d samples against a target of %d", len(x), r.n))
 	}
-	s, _ := r.pool.Get().(*mssScratch)
-	if s == nil {
-		s = &mssScratch{}
-		for _, sc := range r.scales {
-			s.frames = append(s.frames, newMSSFrame(sc.size))
-		}
+	w, _ := r.pool.Get().(*mssWork)
+	if w == nil {
+		w = newMSSWork()
 	}
-	defer r.pool.Put(s)
+	defer r.pool.Put(w)
 	xn := peakNormalized(x)
 	total := 0.0
 	for i, sc := range r.scales {
-		f := s.frames[i]
-		lin, lg := 0.0, 0.0
-		for fr := range sc.frames {
-			f.magnitude(f.mag, xn[fr*mssHop:fr*mssHop+sc.size])
-			row := sc.mag[fr*sc.bins : (fr+1)*sc.bins]
-			l, g := mssFrameTerms(f.mag, row)
-			lin += l
-			lg += g
-		}
-		total += (lin + lg) / float64(sc.frames*sc.bins)
+		total += w.scale(w.fm[i], sc, xn, func(_ []float64, f, count int) []float64 {
+			return sc.mag[f*sc.bins : (f+count)*sc.bins]
+		})
 	}
 	return total
-}
-
-// mssFrame computes one frame's magnitude spectrum at one scale.
-type mssFrame struct {
-	fft *dsp.FFT
-	w   []float64 // symmetric Hann
-	buf []float64
-	c   []complex128
-	mag []float64
-}
-
-func newMSSFrame(sz int) *mssFrame {
-	return &mssFrame{fft: dsp.NewFFT(sz), w: dsp.Hann(sz), buf: make([]float64, sz),
-		c: make([]complex128, sz/2+1), mag: make([]float64, sz/2+1)}
-}
-
-// magnitude writes |FFT(x·w)| into dst.
-func (f *mssFrame) magnitude(dst, x []float64) {
-	x = x[:len(f.w)]
-	for i, wi := range f.w {
-		f.buf[i] = x[i] * wi
-	}
-	f.fft.Forward(f.c, f.buf)
-	dst = dst[:len(f.c)]
-	for k, u := range f.c {
-		// Rounded products: a fused multiply-add would change the last bit
-		// on some machines (studies promise the same bits everywhere).
-		dst[k] = math.Sqrt(float64(real(u)*real(u)) + float64(imag(u)*imag(u)))
-	}
 }
 
 // mssFrameTerms returns Σ|a − b| and Σ|log((a + ε)/(b + ε))| over one

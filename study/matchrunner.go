@@ -81,9 +81,23 @@ func (w *matchWorker) Run(ctx context.Context, t Task) (*store.Trial, error) {
 	for i, p := range params {
 		names[i] = p.Name
 	}
-	// A fresh target per trial: the loss plan may keep it.
-	target := make([]float64, w.cfg.Samples)
-	prog.Render(targetValues, target, nil)
+	render := func() []float64 {
+		s := make([]float64, w.cfg.Samples)
+		prog.Render(targetValues, s, nil)
+		return s
+	}
+	var target []float64
+	var score func([]float64) float64 // nil: match computes loss.MSS itself
+	if w.mss != nil {
+		key := mssKey(t.Program.Name, targetValues)
+		ref := w.mss.acquire(key)
+		defer w.mss.release(key, ref)
+		// A copy per arm: the loss plan may keep it.
+		target = slices.Clone(ref.sound(render))
+		score = func(out []float64) float64 { return ref.score(out, target) }
+	} else {
+		target = render()
+	}
 	for _, x := range target {
 		if math.IsNaN(x) || math.IsInf(x, 0) {
 			return &store.Trial{Params: names, Target: targetValues, Start: start,
@@ -91,13 +105,6 @@ func (w *matchWorker) Run(ctx context.Context, t Task) (*store.Trial, error) {
 		}
 	}
 	opt := w.cfg.OptimizerFor(t.Loss)
-	var score func([]float64) float64 // nil: match computes loss.MSS itself
-	if w.mss != nil {
-		key := mssKey(t.Program.Name, targetValues)
-		ref := w.mss.acquire(key)
-		defer w.mss.release(key, ref)
-		score = func(out []float64) float64 { return ref.score(out, target) }
-	}
 	res, err := match.Run(ctx, prog, target, targetValues, start, match.Config{
 		Loss:         t.Loss.Name,
 		LossSettings: t.Loss.Settings,
@@ -126,14 +133,16 @@ func (w *matchWorker) Run(ctx context.Context, t Task) (*store.Trial, error) {
 
 // The MSS score of a trial is two halves: the target's spectra and the
 // output's. In a paired study every loss of trial i matches the same
-// target, and its half costs about as much as a 5-iteration l1-spec match,
-// so the workers share it: a target's loss.MSSReference is computed by
-// the first arm that finishes and kept while any arm of that target runs,
-// plus the last mssIdle released ones (the plan runs a trial's arms one
-// after another, so that is enough to catch stragglers). A reference
-// takes about 13 MB for 1 s at 44.1 kHz. The reference gives the same bits
-// as loss.MSS, so the sharing cannot change a result. An unpaired study
-// (or one with a single loss) has nothing to share, and computing a
+// target, and its half costs about as much as a 1.5-iteration l1-spec
+// match, so the workers share it, and the rendered target sound with it:
+// a target's sound is rendered by the first arm that starts, its
+// loss.MSSReference computed by the first arm that finishes, and both are
+// kept while any arm of that target runs, plus the last mssIdle released
+// ones (the plan runs a trial's arms one after another, so that is enough
+// to catch stragglers). A reference takes about 13 MB for 1 s at 44.1 kHz.
+// The reference gives the same bits as loss.MSS, and a render the same
+// bits every time, so the sharing cannot change a result. An unpaired
+// study (or one with a single loss) has nothing to share, and computing a
 // reference to use it once costs more than loss.MSS streaming through both
 // sounds, so it does not use one.
 const mssIdle = 4
@@ -146,10 +155,12 @@ type mssCache struct {
 }
 
 type mssEntry struct {
-	once  sync.Once
-	ref   *loss.MSSReference
-	err   error
-	users int
+	once      sync.Once
+	ref       *loss.MSSReference
+	err       error
+	soundOnce sync.Once
+	snd       []float64 // the target sound; read only
+	users     int
 }
 
 func newMSSCache(keep int) *mssCache {
@@ -197,6 +208,12 @@ func (c *mssCache) release(key string, e *mssEntry) {
 		delete(c.entries, c.idle[0])
 		c.idle = c.idle[1:]
 	}
+}
+
+// sound returns the target sound, rendering it on first use.
+func (e *mssEntry) sound(render func() []float64) []float64 {
+	e.soundOnce.Do(func() { e.snd = render() })
+	return e.snd
 }
 
 // score is MSS(out, target), computing the target's half on first use.
