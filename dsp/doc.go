@@ -16,6 +16,13 @@
 // fusing it into a multiply-add on arm64 or with GOAMD64=v3, and lengths
 // that are not powers of two use our own CmplxFFT rather than gonum's.
 //
+// FrameMagnitudes computes the magnitude spectra of four frames at once,
+// one per lane of an AVX2 vector, in assembly: the MSS score that every
+// study trial computes runs 1.6 million bins per sound through it, and Go
+// compiles complex arithmetic to one double per instruction. Each lane does
+// the operations of the Go code in its order, so the bits do not depend on
+// the machine; STFT.Magnitude uses it when it gives the same bits.
+//
 // All types are plans in the gonum style: built once for a size, with
 // destination-first methods that allocate nothing. A plan is not safe for
 // concurrent use.

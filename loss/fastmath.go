@@ -46,11 +46,14 @@ func init() {
 		expTable[j] = detmath.Exp2(float64(j) / expTableSize)
 	}
 	for j := range logTable {
-		c := 1 + float64(float64(j)/logTableSize)
-		logTable[j].c = c
-		logTable[j].inv = 1 / c
-		logTable[j].log = detmath.Log(c)
+		logTable[j].c, logTable[j].inv, logTable[j].log = logEntry(j)
 	}
+}
+
+// logEntry returns row j of logTable: c = 1 + j/logTableSize, 1/c, log c.
+func logEntry(j int) (c, inv, log float64) {
+	c = 1 + float64(float64(j)/logTableSize)
+	return c, 1 / c, detmath.Log(c)
 }
 
 // expNegs writes e^x[i] into dst[i] for arguments ≤ 0 (−∞ gives 0).

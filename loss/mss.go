@@ -194,7 +194,11 @@ func MSS(x, t []float64) float64 {
 		return math.NaN()
 	}
 	xn, tn := peakNormalized(x), peakNormalized(t)
-	w := newMSSWork()
+	w, _ := mssWorkPool.Get().(*mssWork)
+	if w == nil {
+		w = newMSSWork()
+	}
+	defer mssWorkPool.Put(w)
 	total := 0.0
 	for i, sz := range mssScales {
 		sc := newMSSScale(sz, len(x))
@@ -236,6 +240,10 @@ type mssScale struct {
 func newMSSScale(size, n int) mssScale {
 	return mssScale{size: size, frames: (n-size)/mssHop + 1, bins: size/2 + 1}
 }
+
+// mssWorkPool keeps MSS's plans between calls: building the four FFT
+// plans and windows costs about 0.3 ms, 2% of a score.
+var mssWorkPool sync.Pool // *mssWork
 
 // mssWork is the scratch of one scoring goroutine.
 type mssWork struct {

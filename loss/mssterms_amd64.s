@@ -2,17 +2,20 @@
 
 #include "textflag.h"
 
-// func mssTerms4AVX2(a, b *float64, bins int, consts *[14][4]uint64, table *float64, out *[8]float64) bool
+// func mssTerms4AVX2(a, b *float64, bins int, consts *[15][4]uint64, table *[256][2]float64, out *[8]float64) bool
 //
 // Per bin k (four lanes): lin += |a−b|; v = (a+ε)/(b+ε);
 // with e = bits(v)>>52 (1 ≤ e ≤ 2046 on the fast path),
-// m = mantissa of v in [1, 2), j = bits 44–51 of v, (c, inv, lg) = table[j]:
+// m = mantissa of v in [1, 2), j = bits 44–51 of v, c = 1 + j/256,
+// (inv, lg) = table[j] = (1/c, log c):
 // r = (m−c)·inv, r2 = r·r,
 // p = r + r2·((−0.5 + r/3) + r2·((−0.25 + r/5) − r2/6)),
 // log v = ((e−1023)·ln2 + lg) + p; lgsum += |log v|.
 // Constants (32 bytes each): 0 ε, 1 abs mask, 2 1/3, 3 1/5, 4 1/6,
 // 5 −0.5, 6 −0.25, 7 ln2, 8 mantissa mask, 9 bits of 1.0, 10 bits of 2^52,
-// 11 2^52+1023, 12 255, 13 2046.
+// 11 2^52+1023, 12 255, 13 2046, 14 the mask that clears the mantissa
+// bits below j (m with them cleared is c = 1 + j/256 exactly, the table's
+// c, so it needs no gather).
 TEXT ·mssTerms4AVX2(SB), NOSPLIT, $0-49
 	MOVQ a+0(FP), SI
 	MOVQ b+8(FP), DI
@@ -44,16 +47,21 @@ tloop:
 	VPOR 288(R8), Y4, Y4 // m
 	VPSRLQ $44, Y0, Y5
 	VPAND 384(R8), Y5, Y5
-	VPSLLQ $1, Y5, Y6
-	VPADDQ Y6, Y5, Y5 // 3j
-	VPCMPEQQ Y9, Y9, Y9
-	VGATHERQPD Y9, 0(R10)(Y5*8), Y6 // c
-	VPCMPEQQ Y9, Y9, Y9
-	VGATHERQPD Y9, 8(R10)(Y5*8), Y7 // inv
-	VPCMPEQQ Y9, Y9, Y9
-	VGATHERQPD Y9, 16(R10)(Y5*8), Y8 // lg
+	VPSLLQ $4, Y5, Y5 // 16j
+	VMOVQ X5, AX
+	VPEXTRQ $1, X5, BX
+	VEXTRACTI128 $1, Y5, X6
+	VMOVQ X6, DX
+	VPEXTRQ $1, X6, R11
+	VMOVUPD (R10)(AX*1), X7
+	VINSERTF128 $1, (R10)(DX*1), Y7, Y7 // lanes 0, 2: (inv, lg)
+	VMOVUPD (R10)(BX*1), X8
+	VINSERTF128 $1, (R10)(R11*1), Y8, Y8 // lanes 1, 3
+	VUNPCKLPD Y8, Y7, Y0 // inv
+	VUNPCKHPD Y8, Y7, Y8 // lg
+	VPAND 448(R8), Y4, Y6 // c
 	VSUBPD Y6, Y4, Y4
-	VMULPD Y7, Y4, Y4 // r
+	VMULPD Y0, Y4, Y4 // r
 	VMULPD Y4, Y4, Y6 // r2
 	VMULPD 64(R8), Y4, Y7
 	VADDPD 160(R8), Y7, Y7 // −0.5 + r/3

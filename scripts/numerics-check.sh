@@ -15,7 +15,10 @@
 #       trials byte for byte without the timing (*_ms) columns;
 #   (d) runs study's TestPortableExport (every loss, program and portable
 #       optimizer against study/testdata/portable.csv, made on amd64) as an
-#       arm64 test binary under qemu and as a GOAMD64=v3 build.
+#       arm64 test binary under qemu and as a GOAMD64=v3 build;
+#   (e) runs it once more built with the purego tag, which turns off the
+#       AVX/AVX2 kernels of dsp, loss and scatter (their lanes must give the
+#       bits of the Go code, which arm64 runs anyway).
 # It exits non-zero if any part fails. Parts that cannot run here are
 # skipped with a message.
 #
@@ -171,6 +174,13 @@ if [ -n "$qemu" ] && [ "$(go env GOHOSTARCH)" = amd64 ]; then
 	fi
 else
 	result SKIP "portable.csv: needs qemu-aarch64 on an amd64 host"
+fi
+
+echo "== (e) study/testdata/portable.csv without the vector kernels (purego)"
+if go test -count=1 -tags purego -run '^TestPortableExport$' ./study; then
+	result PASS "portable.csv: reproduced by the purego build"
+else
+	result FAIL "portable.csv: the purego build differs"
 fi
 
 echo
