@@ -37,11 +37,16 @@ type FrameMagnitudes struct {
 // NewFrameMagnitudes returns a plan for frames of len(w) samples with the
 // window w (which it keeps; do not modify it). It panics if w is empty.
 func NewFrameMagnitudes(w []float64) *FrameMagnitudes {
-	n := len(w)
-	if n < 1 {
+	if len(w) < 1 {
 		panic("dsp: FrameMagnitudes of an empty window")
 	}
-	f := &FrameMagnitudes{n: n, w: w, fft: NewFFT(n), buf: make([]float64, n), c: make([]complex128, n/2+1)}
+	return newFrameMagnitudes(w, NewFFT(len(w)))
+}
+
+// newFrameMagnitudes shares the plan p (of length len(w)), as STFT does.
+func newFrameMagnitudes(w []float64, p *FFT) *FrameMagnitudes {
+	n := len(w)
+	f := &FrameMagnitudes{n: n, w: w, fft: p, buf: make([]float64, n), c: make([]complex128, n/2+1)}
 	if f.batched() {
 		f.z = make([]float64, 8*f.fft.m)
 	}

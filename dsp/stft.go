@@ -109,7 +109,8 @@ func NewSTFT(cfg STFTConfig, n int) (*STFT, error) {
 		}
 	}
 	s.fft = NewFFT(cfg.NFFT)
-	if fm := NewFrameMagnitudes(s.w); fm.batched() && cfg.PowerFloor == 0 && s.frames >= 4 {
+	if useAVX2 && s.fft.g == nil && cfg.PowerFloor == 0 && s.frames >= 4 {
+		fm := newFrameMagnitudes(s.w, s.fft)
 		// The same bits as the frame-by-frame loop of run: see Magnitude.
 		s.fm, s.four = fm, make([]float64, 4*s.bins)
 	}

@@ -193,12 +193,12 @@ func MSS(x, t []float64) float64 {
 	if len(x) < slices.Max(mssScales) {
 		return math.NaN()
 	}
-	xn, tn := peakNormalized(x), peakNormalized(t)
 	w, _ := mssWorkPool.Get().(*mssWork)
 	if w == nil {
 		w = newMSSWork()
 	}
 	defer mssWorkPool.Put(w)
+	xn, tn := w.normalized(x, 0), w.normalized(t, 1)
 	total := 0.0
 	for i, sz := range mssScales {
 		sc := newMSSScale(sz, len(x))
@@ -249,6 +249,17 @@ var mssWorkPool sync.Pool // *mssWork
 type mssWork struct {
 	fm         []*dsp.FrameMagnitudes // per scale of mssScales
 	a, b, c, t []float64              // 4 × the bins of the largest scale
+	sounds     [2][]float64           // peak-normalized sounds
+}
+
+// normalized returns x/max|x| (peakNormalized) in the work's buffer i.
+func (w *mssWork) normalized(x []float64, i int) []float64 {
+	if cap(w.sounds[i]) < len(x) {
+		w.sounds[i] = make([]float64, len(x))
+	}
+	y := w.sounds[i][:len(x)]
+	peakNormalize(y, x)
+	return y
 }
 
 func newMSSWork() *mssWork {
@@ -338,7 +349,7 @@ func (r *MSSReference) Score(x []float64) float64 {
 		w = newMSSWork()
 	}
 	defer r.pool.Put(w)
-	xn := peakNormalized(x)
+	xn := w.normalized(x, 0)
 	total := 0.0
 	for i, sc := range r.scales {
 		total += w.scale(w.fm[i], sc, xn, func(_ []float64, f, count int) []float64 {
@@ -366,18 +377,35 @@ func mssFrameTerms(a, b []float64) (lin, lg float64) {
 
 // peakNormalized returns x/max|x| (x itself, copied, if it is all zero).
 func peakNormalized(x []float64) []float64 {
-	p := 0.0
-	for _, v := range x {
-		p = math.Max(p, math.Abs(v))
-	}
-	y := slices.Clone(x)
-	if p > 0 {
-		inv := 1 / p
-		for i := range y {
-			y[i] *= inv
-		}
-	}
+	y := make([]float64, len(x))
+	peakNormalize(y, x)
 	return y
+}
+
+// peakNormalize writes x/max|x| into y (x itself if it is all zero).
+func peakNormalize(y, x []float64) {
+	// The fold of math.Max (an infinity wins over NaN, NaN over numbers)
+	// without its cost per call.
+	p, nan := 0.0, false
+	for _, v := range x {
+		a := math.Abs(v)
+		if a > p {
+			p = a
+		}
+		nan = nan || a != a
+	}
+	if nan && !math.IsInf(p, 1) {
+		p = math.NaN()
+	}
+	y = y[:len(x)]
+	if !(p > 0) {
+		copy(y, x)
+		return
+	}
+	inv := 1 / p
+	for i, v := range x {
+		y[i] = v * inv
+	}
 }
 
 func init() {

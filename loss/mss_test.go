@@ -3,6 +3,7 @@ package loss
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"testing"
 )
@@ -95,5 +96,31 @@ func TestMSSTerms4SameBits(t *testing.T) {
 	a[4*100+2] = math.Inf(1)
 	if mssTerms4Fast(a, b, &out) {
 		t.Fatal("an infinite magnitude took the fast path")
+	}
+}
+
+// TestPeakNormalizedPeak checks peakNormalized's peak against the fold of
+// math.Max it replaces, on the special values.
+func TestPeakNormalizedPeak(t *testing.T) {
+	inf, nan := math.Inf(1), math.NaN()
+	for _, x := range [][]float64{
+		{0.5, -2, 1}, {0, 0}, {nan, 3}, {3, nan}, {-inf, nan, 1}, {nan, inf}, {math.Copysign(0, -1), -1e-300},
+	} {
+		p := 0.0
+		for _, v := range x {
+			p = math.Max(p, math.Abs(v))
+		}
+		want := slices.Clone(x)
+		if p > 0 {
+			for i := range want {
+				want[i] *= 1 / p
+			}
+		}
+		got := peakNormalized(x)
+		for i := range got {
+			if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+				t.Fatalf("%v: got %v, want %v", x, got, want)
+			}
+		}
 	}
 }
