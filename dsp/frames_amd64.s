@@ -13,6 +13,16 @@ GLOBL half<>(SB), RODATA|NOPTR, $8
 DATA mhalf<>+0(SB)/8, $0xBFE0000000000000
 GLOBL mhalf<>(SB), RODATA|NOPTR, $8
 
+// CMUL sets (re, im) = (wr, wi)·(sr, si) as cmul does:
+// re = wr·sr − wi·si, im = wr·si + wi·sr (tmp is clobbered).
+#define CMUL(wr, wi, sr, si, re, im, tmp) \
+	VMULPD wr, sr, re \
+	VMULPD wi, si, im \
+	VSUBPD im, re, re \
+	VMULPD wr, si, im \
+	VMULPD wi, sr, tmp \
+	VADDPD tmp, im, im
+
 // GATHER loads lane values x[2r]·w[2r] into re and x[2r+1]·w[2r+1] into im,
 // with R11 = 16·r added to x (SI) and w (DX); Y15 holds the lane offsets.
 #define GATHER(re, im) \
@@ -152,12 +162,7 @@ sloop:
 	VMOVUPD 32(SI)(R8*1), Y3
 	VBROADCASTSD 16(BX), Y4
 	VBROADCASTSD 24(BX), Y5
-	VMULPD Y4, Y2, Y6
-	VMULPD Y5, Y3, Y7
-	VSUBPD Y7, Y6, Y6 // b.re
-	VMULPD Y4, Y3, Y7
-	VMULPD Y5, Y2, Y8
-	VADDPD Y8, Y7, Y7 // b.im
+	CMUL(Y4, Y5, Y2, Y3, Y6, Y7, Y8) // b
 	VADDPD Y6, Y0, Y2
 	VADDPD Y7, Y1, Y3 // a+b
 	VSUBPD Y6, Y0, Y0
@@ -166,22 +171,12 @@ sloop:
 	VMOVUPD 32(SI)(R9*1), Y5
 	VBROADCASTSD 0(BX), Y6
 	VBROADCASTSD 8(BX), Y7
-	VMULPD Y6, Y4, Y8
-	VMULPD Y7, Y5, Y9
-	VSUBPD Y9, Y8, Y8 // c.re
-	VMULPD Y6, Y5, Y9
-	VMULPD Y7, Y4, Y10
-	VADDPD Y10, Y9, Y9 // c.im
+	CMUL(Y6, Y7, Y4, Y5, Y8, Y9, Y10) // c
 	VMOVUPD 0(SI)(R10*1), Y4
 	VMOVUPD 32(SI)(R10*1), Y5
 	VBROADCASTSD 32(BX), Y6
 	VBROADCASTSD 40(BX), Y7
-	VMULPD Y6, Y4, Y10
-	VMULPD Y7, Y5, Y11
-	VSUBPD Y11, Y10, Y10 // d.re
-	VMULPD Y6, Y5, Y11
-	VMULPD Y7, Y4, Y12
-	VADDPD Y12, Y11, Y11 // d.im
+	CMUL(Y6, Y7, Y4, Y5, Y10, Y11, Y12) // d
 	VADDPD Y10, Y8, Y4
 	VADDPD Y11, Y9, Y5 // c+d
 	VSUBPD Y10, Y8, Y6
@@ -252,12 +247,7 @@ mloop:
 	VMULPD Y15, Y7, Y7 // oi
 	VBROADCASTSD 0(BX), Y8
 	VBROADCASTSD 8(BX), Y9
-	VMULPD Y8, Y6, Y10
-	VMULPD Y9, Y7, Y11
-	VSUBPD Y11, Y10, Y10 // tr
-	VMULPD Y8, Y7, Y11
-	VMULPD Y9, Y6, Y12
-	VADDPD Y12, Y11, Y11 // ti
+	CMUL(Y8, Y9, Y6, Y7, Y10, Y11, Y12) // (tr, ti)
 	VADDPD Y10, Y4, Y0
 	VADDPD Y11, Y5, Y1
 	VMULPD Y0, Y0, Y0
