@@ -41,29 +41,33 @@ GLOBL mhalf<>(SB), RODATA|NOPTR, $8
 	MOVLQSX (R8)(i*4), R11 \
 	SHLQ $4, R11
 
-// func packRadix4AVX2(z, x, w *float64, rev *int32, m int, offs *[4]int64)
-TEXT ·packRadix4AVX2(SB), NOSPLIT, $0-48
-	MOVQ z+0(FP), DI
-	MOVQ x+8(FP), SI
-	MOVQ w+16(FP), DX
-	MOVQ rev+24(FP), R8
-	MOVQ m+32(FP), CX
-	MOVQ offs+40(FP), R9
-	VMOVDQU (R9), Y15
+// PACKARGS loads the arguments of the pack kernels (z DI, x SI, w DX,
+// rev R8, m CX, lane offsets Y15) and starts the value count BX at 0.
+#define PACKARGS \
+	MOVQ z+0(FP), DI \
+	MOVQ x+8(FP), SI \
+	MOVQ w+16(FP), DX \
+	MOVQ rev+24(FP), R8 \
+	MOVQ m+32(FP), CX \
+	MOVQ offs+40(FP), R9 \
+	VMOVDQU (R9), Y15 \
 	XORQ BX, BX
 
+// VAL gathers value rev[BX+i] of the four lanes into (re, im).
+#define VAL(i, re, im) \
+	LEAQ i(BX), R10 \
+	REV(R10) \
+	GATHER(re, im)
+
+// func packRadix4AVX2(z, x, w *float64, rev *int32, m int, offs *[4]int64)
+TEXT ·packRadix4AVX2(SB), NOSPLIT, $0-48
+	PACKARGS
+
 p4loop:
-	REV(BX)
-	GATHER(Y0, Y1)
-	LEAQ 1(BX), R10
-	REV(R10)
-	GATHER(Y2, Y3)
-	LEAQ 2(BX), R10
-	REV(R10)
-	GATHER(Y4, Y5)
-	LEAQ 3(BX), R10
-	REV(R10)
-	GATHER(Y6, Y7)
+	VAL(0, Y0, Y1)
+	VAL(1, Y2, Y3)
+	VAL(2, Y4, Y5)
+	VAL(3, Y6, Y7)
 	// radix4(a, b, c, d): t0 = a+b, t1 = a−b, t2 = c+d, t3 = c−d
 	VADDPD Y2, Y0, Y8
 	VADDPD Y3, Y1, Y9
@@ -100,21 +104,11 @@ p4loop:
 
 // func packRadix2AVX2(z, x, w *float64, rev *int32, m int, offs *[4]int64)
 TEXT ·packRadix2AVX2(SB), NOSPLIT, $0-48
-	MOVQ z+0(FP), DI
-	MOVQ x+8(FP), SI
-	MOVQ w+16(FP), DX
-	MOVQ rev+24(FP), R8
-	MOVQ m+32(FP), CX
-	MOVQ offs+40(FP), R9
-	VMOVDQU (R9), Y15
-	XORQ BX, BX
+	PACKARGS
 
 p2loop:
-	REV(BX)
-	GATHER(Y0, Y1)
-	LEAQ 1(BX), R10
-	REV(R10)
-	GATHER(Y2, Y3)
+	VAL(0, Y0, Y1)
+	VAL(1, Y2, Y3)
 	// z[b] = a0+a1, z[b+1] = a0−a1
 	VADDPD Y2, Y0, Y4
 	VMOVUPD Y4, 0(DI)
